@@ -1,0 +1,149 @@
+"""Text analysis for English news: words in, index terms out.
+
+One analyzer serves indexing, querying and highlighting, so the three always
+agree. For each word it:
+
+* finds words with :data:`TOKEN_PATTERN`: letters and digits, words with
+  inner apostrophes (``Kremlin's``), dotted acronyms (``U.S.`` -> ``us``) and
+  numbers with separators (``2,500`` -> ``2500``, ``3.5`` stays);
+* folds case and accents (``Erdoğan`` -> ``erdogan``, ``Øresund`` ->
+  ``oresund``) and treats curly and straight apostrophes alike;
+* drops possessive ``'s`` and the English stop words in :data:`STOP_WORDS`;
+* stems with the Snowball English stemmer (PyStemmer, a C extension), which
+  collapses ``organized``, ``organizing`` and ``organization`` to ``organiz``
+  where Whoosh's stock Porter stemmer keeps them apart.
+
+The analyzers are pickled into the index schema, so opening a searchkit index
+with plain Whoosh needs ``searchkit`` importable.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from whoosh.analysis import Filter, RegexTokenizer
+
+TOKEN_PATTERN = r"(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)+|\w+(?:['’ʼ]\w+)*"
+"""Dotted acronyms, numbers with separators, or words with inner apostrophes."""
+
+STOP_WORDS = frozenset(
+    """a an and are as at be but by for if in into is it no not of on or such
+    that the their then there these they this to was will with""".split()
+)
+"""Lucene's English stop words: frequent enough to carry no ranking signal."""
+
+_SPECIAL_FOLDS = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "’": "'", "ʼ": "'"}
+)
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip its accents: ``Erdoğan`` -> ``erdogan``."""
+    text = text.lower().translate(_SPECIAL_FOLDS)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class NewsFilter(Filter):
+    """Fold, drop stop words and stem, in one pass with a cache per word form.
+
+    With ``stem=False`` and no stop words this is the folding used for
+    author names.
+    """
+
+    def __init__(self, stem: bool = True, stoplist: frozenset[str] = STOP_WORDS):
+        self.stem = stem
+        self.stoplist = frozenset(stoplist)
+        self._cache: dict[str, str | None] = {}
+        self._stemmer = None
+
+    def __getstate__(self):
+        return {"stem": self.stem, "stoplist": self.stoplist}
+
+    def __setstate__(self, state):
+        self.__init__(**state)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.__getstate__() == self.__getstate__()
+
+    def term(self, word: str) -> str | None:
+        """The index term for one surface word, or None for a stop word."""
+        try:
+            return self._cache[word]
+        except KeyError:
+            pass
+        term = _normalise(fold(word))
+        if term in self.stoplist or not term:
+            result = None
+        elif self.stem and term.isalpha():
+            result = self._stem(term)
+        else:
+            result = term
+        if len(self._cache) > 500_000:
+            self._cache.clear()
+        self._cache[word] = result
+        return result
+
+    def _stem(self, word: str) -> str:
+        if self._stemmer is None:
+            import Stemmer
+
+            self._stemmer = Stemmer.Stemmer("english")
+        return self._stemmer.stemWord(word)
+
+    def __call__(self, tokens):
+        removed = 0
+        for token in tokens:
+            term = self.term(token.text)
+            if term is None:
+                if token.removestops:
+                    removed += 1
+                    continue
+                token.stopped = True
+            else:
+                token.stopped = False
+                token.text = term
+            if token.positions and removed:
+                token.pos -= removed
+            yield token
+
+
+def _normalise(word: str) -> str:
+    """Drop a possessive, the dots of an acronym, thousands separators and apostrophes."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word[:1].isdigit():
+        return word.replace(",", "")
+    return word.replace(".", "").replace("'", "")
+
+
+def news_analyzer():
+    """The analyzer of article and comment text: fold, stop, stem."""
+    return RegexTokenizer(TOKEN_PATTERN) | NewsFilter()
+
+
+def name_analyzer():
+    """The analyzer of author names: fold only, every word kept."""
+    return RegexTokenizer(TOKEN_PATTERN) | NewsFilter(stem=False, stoplist=frozenset())
+
+
+_DEFAULT_FILTER = NewsFilter()
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of ``text``, in order: ``terms("Kremlin’s leaders")`` -> ``["kremlin", "leader"]``."""
+    found = (_DEFAULT_FILTER.term(m.group()) for m in _TOKEN_RE.finditer(text))
+    return [term for term in found if term]
+
+
+def words_with_terms(text: str, word_filter: NewsFilter = _DEFAULT_FILTER) -> Iterator[tuple[str, int, int]]:
+    """(term, start, end) for every indexed word of ``text``, with character offsets."""
+    for match in _TOKEN_RE.finditer(text):
+        term = word_filter.term(match.group())
+        if term:
+            yield term, match.start(), match.end()

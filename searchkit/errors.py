@@ -1,0 +1,47 @@
+"""The errors searchkit raises: one base class, a few precise subclasses.
+
+The library raises; the front ends (CLI, shell) turn these into one line for the
+user. Every message names what went wrong and where, and ``hint`` (when set)
+says what to do next.
+"""
+
+from __future__ import annotations
+
+
+class SearchkitError(Exception):
+    """Base class of every error searchkit raises on purpose."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class IndexNotFoundError(SearchkitError):
+    """No searchkit index at the given location."""
+
+
+class IndexVersionError(SearchkitError):
+    """The index was written with another schema version, or is damaged."""
+
+
+class IndexBusyError(SearchkitError):
+    """Another process holds the index's write lock past the timeout."""
+
+
+class QuerySyntaxError(SearchkitError):
+    """A query (or a filter value such as a date) that cannot be understood."""
+
+
+class SourceError(SearchkitError):
+    """An input file that cannot be read or parsed."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None):
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {reason}")
+        self.path = path
+        self.reason = reason
+        self.line = line

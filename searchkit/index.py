@@ -1,0 +1,265 @@
+"""The on-disk index: where it lives, opening it, its state file, its lifetime.
+
+An index folder holds Whoosh's files plus ``searchkit.json``, the state file:
+the schema version, the name of the live Whoosh index inside the folder
+(``indexname``), and a fingerprint of every input file (for incremental
+updates). A rebuild writes a new Whoosh index under a new name in the same
+folder and then replaces the state file atomically, so readers always see one
+complete index.
+
+:class:`Index` owns an open index and its searcher; use it as a context
+manager so file handles are closed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+from . import schema as f
+from .documents import Article, Comment, parse_date
+from .errors import IndexBusyError, IndexNotFoundError, IndexVersionError, SearchkitError
+
+STATE_FILE = "searchkit.json"
+LOCK_FILE = "searchkit.lock"
+INDEX_ENV = "SEARCHKIT_INDEX"
+DEFAULT_INDEX_DIR = "index"
+
+
+def default_index_path() -> Path:
+    """``$SEARCHKIT_INDEX`` when set, else ``./index``."""
+    return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX_DIR)
+
+
+@dataclass
+class IndexState:
+    """The contents of ``searchkit.json``."""
+
+    schema_version: int = f.SCHEMA_VERSION
+    indexname: str = "g1"
+    files: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path) -> IndexState | None:
+        try:
+            raw = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise IndexVersionError(
+                f"{folder / STATE_FILE}: unreadable index state ({exc})",
+                hint="rebuild the index with `searchkit index --rebuild`",
+            ) from None
+        return cls(
+            schema_version=raw.get("schema_version", 0),
+            indexname=raw.get("indexname", "g1"),
+            files=raw.get("files", {}),
+        )
+
+    def save(self, folder: Path) -> None:
+        """Write atomically: a temporary file renamed over the old one."""
+        target = folder / STATE_FILE
+        temporary = folder / f".{STATE_FILE}.{os.getpid()}.tmp"
+        payload = {"schema_version": self.schema_version, "indexname": self.indexname, "files": self.files}
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+
+    def check_version(self, folder: Path) -> None:
+        if self.schema_version != f.SCHEMA_VERSION:
+            raise IndexVersionError(
+                f"{folder}: index has schema version {self.schema_version}, this searchkit reads version {f.SCHEMA_VERSION}",
+                hint="rebuild it with `searchkit index --rebuild`",
+            )
+
+
+def index_exists(path: str | os.PathLike) -> bool:
+    """True when ``path`` holds a searchkit index (a state file)."""
+    return (Path(path) / STATE_FILE).is_file()
+
+
+@contextmanager
+def write_lock(folder: Path, timeout: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the index folder's write lock; wait up to ``timeout`` seconds for it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = open(folder / LOCK_FILE, "a+")
+    try:
+        deadline = time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told and on_wait:
+                    on_wait(f"index busy: another process is writing {folder}, waiting up to {timeout:g} s")
+                    told = True
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(
+                        f"{folder}: index busy, another process held the write lock for {timeout:g} s",
+                        hint="wait for the other `searchkit index` to finish, or raise --lock-timeout",
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        handle.close()
+
+
+@dataclass
+class IndexStats:
+    """Counts of an open index, as ``searchkit stats`` prints them."""
+
+    path: str
+    articles: int
+    comments: int
+    terms: int
+    files: int
+    size_bytes: int
+    schema_version: int
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+class Index:
+    """An open searchkit index. Use :func:`open_index` or ``Index.open(path)``.
+
+    >>> with open_index("index") as index:          # doctest: +SKIP
+    ...     results = index.search("Putin Trump")
+    """
+
+    def __init__(self, path: Path, state: IndexState):
+        self.path = path
+        self.state = state
+        try:
+            self._whoosh = whoosh_index.open_dir(str(path), indexname=state.indexname)
+        except Exception as exc:  # Whoosh raises many types for a damaged index
+            raise IndexVersionError(
+                f"{path}: the index cannot be opened ({type(exc).__name__}: {exc})",
+                hint="rebuild it with `searchkit index --rebuild`",
+            ) from None
+        self._searcher = None
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None) -> Index:
+        folder = Path(path) if path is not None else default_index_path()
+        state = IndexState.load(folder) if folder.is_dir() else None
+        if state is None:
+            raise IndexNotFoundError(f"{folder}: no searchkit index here", hint="build one with `searchkit index`")
+        state.check_version(folder)
+        return cls(folder, state)
+
+    # -- lifetime -------------------------------------------------------
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._whoosh.close()
+
+    @property
+    def whoosh(self):
+        """The underlying ``whoosh.index.Index`` (for tools that need Whoosh itself)."""
+        return self._whoosh
+
+    def searcher(self):
+        """The shared Whoosh searcher, refreshed when a newer commit exists."""
+        if self._searcher is None:
+            self._searcher = self._whoosh.searcher()
+            return self._searcher
+        self.refresh()
+        return self._searcher
+
+    def refresh(self) -> None:
+        """Pick up commits (and rebuilds) made since the index was opened."""
+        state = IndexState.load(self.path)
+        if state is not None and state.indexname != self.state.indexname:
+            state.check_version(self.path)
+            fresh = Index(self.path, state)
+            self.close()
+            self.__dict__.update(fresh.__dict__)
+            return
+        if self._searcher is not None and not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+
+    # -- reading --------------------------------------------------------
+    def stats(self) -> IndexStats:
+        searcher = self.searcher()
+        reader = searcher.reader()
+        return IndexStats(
+            path=str(self.path),
+            articles=_live_count(searcher, f.ARTICLE),
+            comments=_live_count(searcher, f.COMMENT_KIND),
+            terms=sum(1 for name in f.TEXT_FIELDS for _ in reader.lexicon(name)),
+            files=len(self.state.files),
+            size_bytes=sum(entry.stat().st_size for entry in os.scandir(self.path) if entry.is_file()),
+            schema_version=self.state.schema_version,
+        )
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id and all its comments, in page order."""
+        searcher = self.searcher()
+        found = searcher.document(**{f.ID_FIELD: article_id, f.KIND: f.ARTICLE})
+        if found is None:
+            raise SearchkitError(
+                f"no article with id {article_id!r} in {self.path}", hint="ids are shown by `searchkit query`"
+            )
+        comments = [
+            stored
+            for stored in searcher.documents(**{f.ARTICLE_ID: article_id})
+            if stored.get(f.KIND) == f.COMMENT_KIND
+        ]
+        comments.sort(key=lambda stored: stored.get(f.POSITION) or 0)
+        return Article(
+            id=found[f.ID_FIELD],
+            title=found.get(f.TITLE, ""),
+            body=found.get(f.BODY, ""),
+            date=parse_date(found[f.PUBLISHED]) if found.get(f.PUBLISHED) else None,
+            captured=parse_date(found[f.CAPTURED]) if found.get(f.CAPTURED) else None,
+            url=found.get(f.URL),
+            source=found.get(f.SOURCE, ""),
+            comments=[
+                Comment(
+                    id=stored[f.ID_FIELD],
+                    text=stored.get(f.COMMENT, ""),
+                    author=stored.get(f.AUTHOR),
+                    position=stored.get(f.POSITION) or 0,
+                )
+                for stored in comments
+            ],
+        )
+
+    def search(self, query: str, **options):
+        """Search this index; see :func:`searchkit.searching.search` for the options."""
+        from .searching import search
+
+        return search(self, query, **options)
+
+
+def _live_count(searcher, kind: str) -> int:
+    """Documents of ``kind`` not deleted (doc_frequency counts deleted ones too)."""
+    reader = searcher.reader()
+    if not reader.has_deletions():
+        return reader.doc_frequency(f.KIND, kind)
+    return sum(1 for _ in searcher.docs_for_query(Term(f.KIND, kind)))
+
+
+def open_index(path: str | os.PathLike | None = None) -> Index:
+    """Open the index at ``path`` (default: ``$SEARCHKIT_INDEX`` or ``./index``)."""
+    return Index.open(path)

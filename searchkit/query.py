@@ -1,0 +1,192 @@
+"""From the text a user typed to a Whoosh query.
+
+Plain words (``Putin Trump``) become a ranked OR over title, body and comment
+text, weighted by :data:`FIELD_WEIGHTS`; for two to :data:`MAX_TIERED_WORDS`
+words, a second query with all the words lets the search put documents that
+contain every word first. Text with query syntax goes through Whoosh's parser:
+``"phrases"``, ``AND``/``OR``/``NOT``, parentheses, ``title:``, ``body:``,
+``comment:``, ``author:``, wildcards (``organi*``), fuzzy terms (``Putn~``),
+boosts (``wheat^2``).
+
+``date:`` clauses are read here rather than by Whoosh: ``date:2022``,
+``date:2022-05``, ``date:[2020 to 2022-06]``, ``date:>2021``, ``date:<=2019-03-01``.
+They filter the whole query. A date the parser cannot read raises
+:class:`~searchkit.errors.QuerySyntaxError`.
+
+Nothing a user types by accident raises: ``U.S.``, ``http://x``, a stray
+``:`` or ``"``, an unknown ``field:``, control characters. What the parser
+cannot make sense of is searched as plain words and ``notice`` says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from whoosh import qparser
+from whoosh.query import And, DateRange, NullQuery, Or, Query, Term
+
+from . import schema as f
+from .analysis import TOKEN_PATTERN, NewsFilter, fold
+from .documents import parse_period
+from .errors import QuerySyntaxError
+
+FIELD_WEIGHTS = {f.TITLE: 2.0, f.BODY: 1.0, f.COMMENT: 0.8}
+"""Query-time weights: a title match counts twice a body match, a comment a little less."""
+
+MAX_TIERED_WORDS = 5
+"""Up to this many words, documents with all the words rank above the others."""
+
+MAX_WORDS = 256
+"""Longer queries are cut to their first MAX_WORDS words (and say so)."""
+
+_FIELD_NAMES = sorted(set(f.QUERY_FIELDS) - {f.DATE} | {"comments", "text"}, key=len, reverse=True)
+_SYNTAX = re.compile(
+    rf"""["()\[\]*?~^]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|(?:^|\s)[+-]\w|\b(?:{"|".join(_FIELD_NAMES)}):"""
+)
+_DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]?|[<>]=?\s*\S+|\S+)", re.I)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_WORD = re.compile(TOKEN_PATTERN)
+_TERMS = NewsFilter()
+
+
+@dataclass
+class ParsedQuery:
+    """A user query ready to run."""
+
+    text: str
+    any: Query
+    all: Query | None = None
+    date_filter: Query | None = None
+    words: tuple[str, ...] = ()
+    notice: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.any is NullQuery and self.date_filter is None
+
+
+def parse_query(text: str, schema) -> ParsedQuery:
+    """Turn user text into a :class:`ParsedQuery`; raises QuerySyntaxError only for bad dates."""
+    clean = " ".join(_CONTROL.sub(" ", text).split())
+    notice = None
+    clean, date_filter = _extract_dates(clean)
+    words = tuple(_WORD.findall(clean))
+    if len(words) > MAX_WORDS:
+        notice = f"query cut to its first {MAX_WORDS} words"
+        clean = " ".join(words[:MAX_WORDS])
+        words = words[:MAX_WORDS]
+    if not clean:
+        return ParsedQuery(text, NullQuery, None, date_filter, (), notice)
+    if not _SYNTAX.search(clean):
+        any_query, all_query = words_query(words)
+        return ParsedQuery(text, any_query, all_query, date_filter, words, notice)
+    try:
+        parsed = _parser(schema).parse(clean)
+    except Exception:  # Whoosh's parser raises assorted errors on odd input
+        any_query, all_query = words_query(words)
+        return ParsedQuery(
+            text, any_query, None, date_filter, words, "query syntax not understood, searched as plain words"
+        )
+    return ParsedQuery(text, parsed, None, date_filter, words, notice)
+
+
+def words_query(words) -> tuple[Query, Query | None]:
+    """OR of the words over the text fields, and the AND of them for short queries."""
+    terms = []
+    for word in words:
+        term = _TERMS.term(word)
+        if term and term not in terms:
+            terms.append(term)
+    if not terms:
+        return NullQuery, None
+    per_word = [Or([Term(name, term, boost=weight) for name, weight in FIELD_WEIGHTS.items()]) for term in terms]
+    any_query = per_word[0] if len(per_word) == 1 else Or(per_word)
+    all_query = And(per_word) if 1 < len(per_word) <= MAX_TIERED_WORDS else None
+    return any_query, all_query
+
+
+def _parser(schema) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(list(FIELD_WEIGHTS), schema, fieldboosts=FIELD_WEIGHTS, group=qparser.OrGroup)
+    parser.remove_plugin_class(qparser.SingleQuotePlugin)
+    parser.remove_plugin_class(qparser.FieldsPlugin)
+    parser.add_plugin(qparser.FieldsPlugin(expr=rf"(?P<text>{'|'.join(_FIELD_NAMES)}):"))
+    parser.add_plugin(qparser.FieldAliasPlugin({f.COMMENT: ["comments"], f.BODY: ["text"]}))
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    return parser
+
+
+def _extract_dates(text: str) -> tuple[str, Query | None]:
+    clauses = []
+
+    def take(match: re.Match) -> str:
+        clauses.append(_date_clause(match.group(1)))
+        return " "
+
+    rest = _DATE_CLAUSE.sub(take, text)
+    if not clauses:
+        return text, None
+    return " ".join(rest.split()), clauses[0] if len(clauses) == 1 else And(clauses)
+
+
+def _date_clause(value: str) -> Query:
+    value = value.strip()
+    if value.startswith("["):
+        inner = value.strip("[]")
+        parts = re.split(r"\s+to\s+", inner, maxsplit=1, flags=re.I)
+        if len(parts) != 2:
+            raise _bad_date(value)
+        return date_range(parts[0].strip() or None, parts[1].strip() or None, what=f"date:{value}")
+    if m := re.fullmatch(r"([<>]=?)\s*(.+)", value):
+        op, when = m.groups()
+        return (
+            date_range(when, None, what=f"date:{value}", after=op == ">")
+            if op.startswith(">")
+            else date_range(None, when, what=f"date:{value}", before=op == "<")
+        )
+    return date_range(value, value, what=f"date:{value}")
+
+
+def _bad_date(value: str) -> QuerySyntaxError:
+    return QuerySyntaxError(
+        f"date not understood: {value}",
+        hint="write dates as 2022, 2022-05, 2022-05-14 or May 14, 2022; ranges as date:[2020 to 2022]",
+    )
+
+
+def date_range(
+    since: str | None, until: str | None, what: str | None = None, *, after=False, before=False
+) -> Query | None:
+    """The filter for dates from ``since`` to ``until`` inclusive, at the precision written.
+
+    ``after``/``before`` make the bound exclusive of the whole period named.
+    """
+    start = end = None
+    if since:
+        period = parse_period(since)
+        if period is None:
+            raise _bad_date(what or since)
+        start = _at(period[1], time.max) if after else _at(period[0], time.min)
+    if until:
+        period = parse_period(until)
+        if period is None:
+            raise _bad_date(what or until)
+        end = _at(period[0], time.min) if before else _at(period[1], time.max)
+    if start is None and end is None:
+        return None
+    return DateRange(f.DATE, start, end, startexcl=after, endexcl=before)
+
+
+def _at(day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment)
+
+
+def author_query(name: str) -> Query:
+    """Comments whose author name holds every word of ``name`` (case and accents ignored)."""
+    words = [fold(word) for word in _WORD.findall(name)]
+    if not words:
+        raise QuerySyntaxError(
+            f"author name {name!r} has no letters", hint="give a name such as --author 'chris chuba'"
+        )
+    return And([Term(f.AUTHOR, word) for word in words])

@@ -1,0 +1,195 @@
+"""Finding input files and turning them into articles.
+
+:func:`discover` walks the paths given to ``index`` and lists the files to
+read, each with its stable source id (its path relative to the folder given,
+``/``-separated). :func:`read_source` reads one file with the reader its name
+calls for: ``.jsonl``/``.ndjson`` as JSON Lines (:mod:`.jsonl`), ``.txt``,
+``.text`` and files without a suffix as scraped pages (:mod:`.scraped`).
+
+Text is decoded as UTF-8 (a BOM is dropped); text that is not UTF-8 is decoded
+as cp1252 and the file's problems say so. Binary files (NUL bytes), empty
+files and unsupported file types raise :class:`~searchkit.errors.SourceError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..documents import Article
+from ..errors import SourceError
+from .jsonl import read_jsonl
+from .scraped import parse_scraped
+
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+TEXT_SUFFIXES = {".txt", ".text", ""}
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+"""A scraped page larger than this is not one article: it is skipped."""
+
+__all__ = ["SourceFile", "SourceRead", "discover", "read_source", "parse_scraped", "read_jsonl"]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file: where it is and the id its articles are known by."""
+
+    path: Path
+    source_id: str
+
+    @property
+    def is_jsonl(self) -> bool:
+        return self.path.suffix.lower() in JSONL_SUFFIXES
+
+
+@dataclass
+class SourceRead:
+    """What reading a file gave: its articles (lazily) and the problems met."""
+
+    articles: Iterator[Article]
+    problems: list[str] = field(default_factory=list)
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[SourceFile], list[SourceError]]:
+    """List the readable input files under ``paths``, sorted by source id.
+
+    Hidden files and folders (``.git``, ``.DS_Store``) are ignored; files of an
+    unsupported type, unreadable folders and symlink loops come back as errors.
+    """
+    files: dict[str, SourceFile] = {}
+    errors: list[SourceError] = []
+    for given in paths:
+        root = Path(given)
+        if not root.exists():
+            errors.append(SourceError(str(given), "no such file or folder"))
+        elif root.is_dir():
+            for path in _walk(root, errors):
+                _add(files, errors, path, path.relative_to(root).as_posix())
+        else:
+            _add(files, errors, root, _file_id(root))
+    return [files[key] for key in sorted(files)], errors
+
+
+def _file_id(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _add(files: dict[str, SourceFile], errors: list[SourceError], path: Path, source_id: str) -> None:
+    suffix = path.suffix.lower()
+    if suffix not in JSONL_SUFFIXES | TEXT_SUFFIXES:
+        errors.append(SourceError(str(path), f"not a supported file type ({suffix}); expected .txt or .jsonl"))
+        return
+    if source_id in files and files[source_id].path != path:
+        errors.append(SourceError(str(path), f"same id {source_id!r} as {files[source_id].path}, skipped"))
+        return
+    files[source_id] = SourceFile(path=path, source_id=source_id)
+
+
+def _walk(root: Path, errors: list[SourceError]) -> Iterator[Path]:
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def on_error(exc: OSError) -> None:
+        errors.append(SourceError(exc.filename or str(root), _reason(exc)))
+
+    for folder, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=True):
+        try:
+            info = os.stat(folder)
+        except OSError as exc:
+            on_error(exc)
+            dirnames[:] = []
+            continue
+        if (info.st_dev, info.st_ino) in seen_dirs:
+            errors.append(SourceError(folder, "symlink loop, folder skipped"))
+            dirnames[:] = []
+            continue
+        seen_dirs.add((info.st_dev, info.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(folder, name)
+            if path.is_file():
+                yield path
+            elif not path.exists():
+                errors.append(SourceError(str(path), "broken symlink or vanished file, skipped"))
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def decode(data: bytes, path: str, problems: list[str]) -> str:
+    """Bytes to text: UTF-8 (BOM dropped), UTF-16 with a BOM, else cp1252 (noted in problems)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    if b"\x00" in data[:8192]:
+        raise SourceError(path, "binary file (it contains NUL bytes), skipped")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{path}: not valid UTF-8 (byte {exc.start}), read as cp1252")
+        return data.decode("cp1252", errors="replace")
+
+
+def read_source(source: SourceFile) -> SourceRead:
+    """Read one file into articles. Raises SourceError when nothing can be read."""
+    where = str(source.path)
+    try:
+        if source.is_jsonl:
+            return _read_jsonl_file(source)
+        size = source.path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            raise SourceError(
+                where,
+                f"{size / 2**20:.0f} MB is too large for one scraped page (limit {MAX_PAGE_BYTES // 2**20} MB), skipped",
+            )
+        data = source.path.read_bytes()
+    except OSError as exc:
+        raise SourceError(where, f"cannot read: {_reason(exc)}") from None
+    problems: list[str] = []
+    text = decode(data, where, problems)
+    if not text.strip():
+        raise SourceError(where, "empty file, skipped")
+    try:
+        article = parse_scraped(text, source.source_id, source=source.source_id)
+    except ValueError as exc:
+        raise SourceError(where, str(exc)) from None
+    return SourceRead(articles=iter([article]), problems=problems)
+
+
+def _read_jsonl_file(source: SourceFile) -> SourceRead:
+    where = str(source.path)
+    with open(source.path, "rb") as handle:
+        head = handle.read(8192)
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SourceError(where, "binary file (it contains NUL bytes), skipped")
+    if not head.strip():
+        raise SourceError(where, "empty file, skipped")
+    result = SourceRead(articles=iter(()))
+
+    def lines() -> Iterator[str]:
+        with open(source.path, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8) :]
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    result.problems.append(f"{where}:{number}: not valid UTF-8, read as cp1252")
+                    yield raw.decode("cp1252", errors="replace")
+
+    result.articles = _with_source(read_jsonl(lines(), where, result.problems), source.source_id)
+    return result
+
+
+def _with_source(articles: Iterator[Article], source_id: str) -> Iterator[Article]:
+    for article in articles:
+        article.source = source_id
+        yield article

@@ -79,7 +79,8 @@ class IndexState:
     def check_version(self, folder: Path) -> None:
         if self.schema_version != f.SCHEMA_VERSION:
             raise IndexVersionError(
-                f"{folder}: index has schema version {self.schema_version}, this searchkit reads version {f.SCHEMA_VERSION}",
+                f"{folder}: index has schema version {self.schema_version}, "
+                f"this searchkit reads version {f.SCHEMA_VERSION}",
                 hint="rebuild it with `searchkit index --rebuild`",
             )
 

@@ -148,7 +148,8 @@ def read_source(source: SourceFile) -> SourceRead:
         if size > MAX_PAGE_BYTES:
             raise SourceError(
                 where,
-                f"{size / 2**20:.0f} MB is too large for one scraped page (limit {MAX_PAGE_BYTES // 2**20} MB), skipped",
+                f"{size / 2**20:.0f} MB is too large for one scraped page "
+                f"(limit {MAX_PAGE_BYTES // 2**20} MB), skipped",
             )
         data = source.path.read_bytes()
     except OSError as exc:

@@ -58,7 +58,11 @@ def results_text(results, paint: Painter) -> str:
     first = (results.page - 1) * results.limit + 1
     last = first + len(results.hits) - 1
     if results.hits:
-        footer = f"{first}-{last} of {results.total} hits, page {results.page} of {results.pages}, {results.seconds * 1000:.0f} ms"
+        noun = "hit" if results.total == 1 else "hits"
+        footer = (
+            f"{first}-{last} of {results.total} {noun}, page {results.page} of {results.pages}, "
+            f"{results.seconds * 1000:.0f} ms"
+        )
     else:
         footer = f"no hits for {results.query!r}" + (f" on page {results.page}" if results.total else "")
     lines.append(paint(footer, DIM))

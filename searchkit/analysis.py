@@ -127,6 +127,25 @@ def news_analyzer():
     return RegexTokenizer(TOKEN_PATTERN) | NewsFilter()
 
 
+def surface_analyzer():
+    """Words as written, only lower-cased (``Erdoğan`` -> ``erdoğan``): the vocabulary
+    that completion and "did you mean" offer, never stems."""
+    return RegexTokenizer(TOKEN_PATTERN) | SurfaceFilter()
+
+
+class SurfaceFilter(Filter):
+    """Lower-case, unify apostrophes, drop possessives and one-letter words."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text.lower().replace("’", "'").replace("ʼ", "'")
+            if text.endswith("'s"):
+                text = text[:-2]
+            if len(text) > 1:
+                token.text = text
+                yield token
+
+
 def name_analyzer():
     """The analyzer of author names: fold only, every word kept."""
     return RegexTokenizer(TOKEN_PATTERN) | NewsFilter(stem=False, stoplist=frozenset())

@@ -246,11 +246,60 @@ class Index:
             ],
         )
 
+    def words(self, prefix: str, limit: int = 20) -> list[str]:
+        """Words of the corpus, as written, that start with ``prefix``; most frequent first."""
+        return _by_frequency(self.searcher().reader(), f.WORDS, prefix.lower(), limit)
+
+    def authors(self, prefix: str = "", limit: int = 20) -> list[str]:
+        """Author names starting with ``prefix`` (case-insensitive); most prolific first."""
+        reader = self.searcher().reader()
+        lowered = prefix.lower()
+        names = [
+            (reader.doc_frequency(f.AUTHOR_NAME, name), name)
+            for name in (text.decode("utf-8") for text in reader.lexicon(f.AUTHOR_NAME))
+            if name.lower().startswith(lowered)
+        ]
+        names.sort(key=lambda pair: (-pair[0], pair[1]))
+        return [name for _, name in names[:limit]]
+
+    def suggest(self, word: str) -> str | None:
+        """The corpus word closest in spelling to ``word`` (for "did you mean"), or None."""
+        word = word.lower()
+        reader = self.searcher().reader()
+        if (f.WORDS, word) in reader:
+            return None
+        corrector = reader.corrector(f.WORDS)
+        for distance in (1, 2):
+            candidates = corrector.suggest(word, limit=1000, maxdist=distance)
+            if candidates:
+                return min(candidates, key=lambda c: (edit_distance(word, c), -reader.doc_frequency(f.WORDS, c), c))
+        return None
+
     def search(self, query: str, **options):
         """Search this index; see :func:`searchkit.searching.search` for the options."""
         from .searching import search
 
         return search(self, query, **options)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent transpositions counted as one edit."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if previous2 is not None and i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _by_frequency(reader, field_name: str, prefix: str, limit: int) -> list[str]:
+    found = [(reader.doc_frequency(field_name, word), word) for word in reader.expand_prefix(field_name, prefix)]
+    found = [(count, word.decode("utf-8") if isinstance(word, bytes) else word) for count, word in found]
+    found.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [word for _, word in found[:limit]]
 
 
 def _live_count(searcher, kind: str) -> int:

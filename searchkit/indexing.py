@@ -287,6 +287,7 @@ def article_documents(article: Article) -> Iterator[dict]:
         f.TITLE: article.title,
         f.BODY: article.body,
         f.COMMENT_COUNT: len(article.comments),
+        f.WORDS: f"{article.title}\n{article.body}",
     }
     optional = {
         f.DATE: when,
@@ -305,10 +306,12 @@ def article_documents(article: Article) -> Iterator[dict]:
             f.COMMENT: comment.text,
             f.POSITION: comment.position,
             f.ARTICLE_TITLE: article.title,
+            f.WORDS: comment.text,
         }
         comment_when = to_datetime(comment.date) or when
         if comment_when:
             document[f.DATE] = comment_when
         if comment.author:
             document[f.AUTHOR] = comment.author
+            document[f.AUTHOR_NAME] = comment.author
         yield document

@@ -4,7 +4,7 @@ Each line is an object with ``id`` (or ``_id``), ``title``, ``text`` (or
 ``body``), and optionally ``date``, ``url`` and ``comments`` (a list of
 ``{"author", "text", "date"}``). A BEIR ``corpus.jsonl`` is valid input.
 
-A line that is not valid JSON, or lacks an id or any text, is skipped and
+A line that is not valid JSON, or lacks an id or a text, is skipped and
 reported as ``path:LINE: reason``; the other lines of the file are read. A
 second record with an id already seen in the file is skipped the same way.
 """
@@ -62,7 +62,7 @@ def _article(record: dict, path: str, number: int, problems: list[str]) -> Artic
     article_id = str(raw_id).strip()
     title = _text(record.get("title"), "title")
     body = _text(record.get("text", record.get("body")), "text")
-    if not title and not body:
+    if not body:
         raise ValueError(f'record {article_id!r} has no text (expected "text" or "body")')
     published = _date(record.get("date"), path, number, problems)
     url = record.get("url") if isinstance(record.get("url"), str) else None

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from whoosh import qparser
-from whoosh.query import And, DateRange, NullQuery, Or, Query, Term
+from whoosh.query import And, AndNot, DateRange, Not, NullQuery, Or, Query, Term
 
 from . import schema as f
 from .analysis import TOKEN_PATTERN, NewsFilter, fold
@@ -89,7 +89,26 @@ def parse_query(text: str, schema) -> ParsedQuery:
         return ParsedQuery(
             text, any_query, None, date_filter, words, "query syntax not understood, searched as plain words"
         )
-    return ParsedQuery(text, parsed, None, date_filter, words, notice)
+    return ParsedQuery(text, exclude_negatives(parsed), None, date_filter, words, notice)
+
+
+def exclude_negatives(query: Query) -> Query:
+    """Give ``NOT`` its usual meaning inside an OR: ``putin NOT trump`` is putin without trump.
+
+    Whoosh's OR group keeps ``NOT trump`` as one more alternative, which
+    matches every document without trump.
+    """
+    if not query.is_leaf() and hasattr(query, "subqueries"):
+        query = query.copy()
+        query.subqueries = [exclude_negatives(sub) for sub in query.subqueries]
+        if isinstance(query, Or):
+            positives = [sub for sub in query.subqueries if not isinstance(sub, Not)]
+            negatives = [sub.query for sub in query.subqueries if isinstance(sub, Not)]
+            if positives and negatives:
+                keep = positives[0] if len(positives) == 1 else Or(positives)
+                drop = negatives[0] if len(negatives) == 1 else Or(negatives)
+                return AndNot(keep, drop)
+    return query
 
 
 def words_query(words) -> tuple[Query, Query | None]:

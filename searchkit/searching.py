@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from whoosh.query import And, Every, NullQuery, Or, Query, Term
+from whoosh.query import And, Every, Not, NullQuery, Query, Term
 
 from . import schema as f
 from .errors import QuerySyntaxError
@@ -28,6 +28,8 @@ from .snippets import Snippet, highlight_all, make_snippet
 SCOPES = ("all", "articles", "comments")
 SORTS = ("relevance", "date")
 COMMENTS_PER_HIT = 3
+MAX_HIGHLIGHT_TERMS = 1000
+"""A wildcard such as ``a*`` expands to at most this many highlighted terms per leaf."""
 
 
 @dataclass
@@ -203,13 +205,22 @@ def _ranked(searcher, parsed: ParsedQuery, allowed: set[int], limit: int, sort: 
 
 def _highlight_terms(searcher, query: Query) -> dict[str, set[str]]:
     """Index terms to highlight, per field, with wildcards and fuzzy terms expanded."""
+    # Query.existing_terms() is not used: in Whoosh 2.7 its loop variable shadows
+    # its ``fieldname`` argument, so it drops every leaf after the first field.
     terms: dict[str, set[str]] = defaultdict(set)
-    try:
-        found = query.existing_terms(searcher.reader(), phrases=True, expand=True)
-    except Exception:  # some query types cannot list terms; highlight nothing rather than fail
-        return terms
-    for name, text in found:
-        terms[name].add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    reader = searcher.reader()
+    for leaf in query.leaves():
+        if isinstance(leaf, Not):
+            continue
+        try:
+            expanded = leaf.expanded_terms(reader, phrases=True)
+        except Exception:  # some query types cannot list terms; highlight nothing rather than fail
+            continue
+        for count, (name, text) in enumerate(expanded):
+            if count >= MAX_HIGHLIGHT_TERMS:
+                break
+            text = text.decode("utf-8") if isinstance(text, bytes) else text
+            terms[name].add(text)
     return terms
 
 
@@ -274,4 +285,4 @@ def _matching_comments(searcher, parsed: ParsedQuery, terms, article_id: str) ->
     return comments, len(allowed)
 
 
-__all__ = ["search", "Results", "Hit", "CommentHit", "SCOPES", "SORTS", "Or"]
+__all__ = ["search", "Results", "Hit", "CommentHit", "SCOPES", "SORTS"]

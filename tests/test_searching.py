@@ -1,0 +1,143 @@
+"""Ranking, filters and result shape on the bundled sample corpus (exact expectations)."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchkit import QuerySyntaxError, open_index
+
+BOTH_NAMES = [
+    "world/putin-trump-vienna-summit.txt",
+    "politics/ohio-house-debate-russia.txt",
+    "tech/fake-summit-video-spreads.txt",
+    "culture/diplomat-memoir-review.txt",
+    "business/oil-prices-russia-sanctions-talks.txt",
+]
+
+
+@pytest.fixture(scope="module")
+def index(corpus_index):
+    with open_index(corpus_index) as opened:
+        yield opened
+
+
+def ids(results):
+    return [hit.id for hit in results]
+
+
+def test_putin_trump_ranks_articles_with_both_names_first(index):
+    results = index.search("Putin Trump", limit=7)
+    assert ids(results)[:5] == BOTH_NAMES
+    # then articles naming only one of them, still returned
+    assert set(ids(results)[5:7]) == {"politics/trump-rally-tariffs-pennsylvania.txt", "world/erdogan-putin-sochi-talks.txt"}
+    assert results.total == 29
+    top = results.hits[0]
+    assert top.kind == "article" and top.title.startswith("Putin and Trump Agree to Meet in Vienna")
+    assert top.comment_count == 12 and len(top.comments) == 3
+    for comment in top.comments:  # comments with both names come first
+        assert {"Putin", "Trump"} <= set(comment.snippet.text.replace(".", " ").replace(",", " ").split())
+
+
+def test_comments_of_matching_articles_are_folded_under_them(index):
+    results = index.search("Putin Trump", limit=100)
+    article_hits = {hit.id for hit in results if hit.kind == "article"}
+    comment_hits = [hit for hit in results if hit.kind == "comment"]
+    assert comment_hits, "comments under unrelated articles are hits of their own"
+    assert all(hit.article_id not in article_hits for hit in comment_hits)
+    assert len(results.hits) == results.total
+
+
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("wheat", "business/australia-wheat-harvest-exports.txt"),
+        ("icebreaker", "climate/arctic-icebreaker-route.txt"),
+        ("volcano eruption", "science/reykjanes-volcano-eruption.txt"),
+        ("chess", "sport/chess-championship-final-game.txt"),
+        ("measles vaccination", "local/measles-outbreak-vaccination-clinics.txt"),
+        ("data breach", "tech/telecom-data-breach.txt"),
+        ("Zurich", "business/swiss-central-bank-raises-rates.txt"),
+        ("Sao Paulo", "sport/cup-final-sao-paulo.txt"),
+        ("Erdogan", "world/erdogan-putin-sochi-talks.txt"),
+        ("title:wheat", "business/australia-wheat-harvest-exports.txt"),
+    ],
+)
+def test_clear_winners(index, query, first):
+    assert ids(index.search(query))[0] == first
+
+
+def test_stemming_finds_every_inflection(index):
+    expected = {
+        "world/congo-ceasefire-monitors.txt",
+        "business/battery-plant-union-drive.txt",
+        "local/library-branch-closure-protest.txt",
+    }
+    for query in ("organized", "organizing", "organization"):
+        assert set(ids(index.search(query, scope="articles"))) == expected
+
+
+def test_accents_fold_both_ways(index):
+    assert ids(index.search("Erdoğan")) == ids(index.search("erdogan"))
+
+
+def test_phrase_and_boolean_syntax(index):
+    phrase = index.search('"Vladimir Putin"', limit=50)
+    assert phrase.total == 7
+    assert set(ids(index.search("Putin NOT Trump", scope="articles", limit=50))) == {
+        "world/erdogan-putin-sochi-talks.txt",
+        "world/moscow-beijing-pipeline-price.txt",
+    }
+
+
+def test_highlights_show_original_words(index):
+    hit = index.search("organizing", scope="articles").hits[0]
+    assert "<em>" in hit.snippet.marked()
+    marked_words = {hit.snippet.text[s:e] for s, e in hit.snippet.spans}
+    assert marked_words & {"organized", "organizing", "organizations"}
+
+
+def test_scope_author_and_dates(index):
+    comments = index.search("Erdoğan", scope="comments")
+    assert comments.hits and all(hit.kind == "comment" for hit in comments)
+    by_author = index.search("Erdoğan", author="mehmet aydin")
+    assert [(hit.kind, hit.author) for hit in by_author] == [("comment", "Mehmet Aydın")]
+    recent = index.search("Putin", since="2023", scope="articles", limit=50)
+    assert recent.hits and all(hit.date >= "2023" for hit in recent)
+    older = index.search("Putin", until="2019-12", scope="articles", limit=50)
+    assert older.hits and all(hit.date <= "2019-12-31" for hit in older)
+    assert set(ids(recent)).isdisjoint(ids(older))
+
+
+def test_sort_by_date_is_newest_first(index):
+    results = index.search("Putin Trump", sort="date", scope="articles", limit=50)
+    dates = [hit.date for hit in results]
+    assert dates == sorted(dates, reverse=True)
+    assert set(ids(results)) == set(BOTH_NAMES)  # with every word, when any has them all
+
+
+def test_paging(index):
+    first = index.search("Putin", limit=5)
+    second = index.search("Putin", limit=5, page=2)
+    assert len(first.hits) == 5 and second.hits
+    assert [hit.rank for hit in second] == list(range(6, 6 + len(second.hits)))
+    assert set(ids(first)).isdisjoint(ids(second))
+    assert ids(index.search("Putin", limit=10))[:10] == ids(first) + ids(second)[:5]
+
+
+@pytest.mark.parametrize("text", ["U.S.", "http://example.org/report", 'stray " quote', "a : b", "(open", "title:",
+                                  "foo:bar", "AND", "NOT", "x" * 10_000, "\x00\x01 control", "🙂 emoji",
+                                  "שלום עולם", "*", "pu*", "Putn~"])
+def test_odd_queries_never_raise(index, text):
+    results = index.search(text)
+    assert results.total >= 0
+
+
+def test_bad_date_is_a_clear_error(index):
+    with pytest.raises(QuerySyntaxError, match="date not understood"):
+        index.search("date:tomorrowish putin")
+    with pytest.raises(QuerySyntaxError, match="date not understood"):
+        index.search("putin", since="last week")
+
+
+def test_url_query_finds_the_page(index):
+    assert ids(index.search("http://example.org/report"))[0] == "science/exoplanet-water-vapour.txt"

@@ -42,39 +42,32 @@ def default_index_path() -> Path:
 
 @dataclass
 class IndexState:
-    """The contents of ``searchkit.json``."""
+    """The index's state: ``searchkit.json`` (schema version and the live
+    ``indexname``, tiny, read before every search) and ``<indexname>.files.json``
+    (the fingerprint of every input file, read by the indexer)."""
 
     schema_version: int = f.SCHEMA_VERSION
     indexname: str = "g1"
     files: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, folder: Path) -> IndexState | None:
-        try:
-            raw = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-        except FileNotFoundError:
+    def load(cls, folder: Path, with_files: bool = False) -> IndexState | None:
+        raw = _read_json(folder / STATE_FILE)
+        if raw is None:
             return None
-        except (OSError, ValueError) as exc:
-            raise IndexVersionError(
-                f"{folder / STATE_FILE}: unreadable index state ({exc})",
-                hint="rebuild the index with `searchkit index --rebuild`",
-            ) from None
-        return cls(
-            schema_version=raw.get("schema_version", 0),
-            indexname=raw.get("indexname", "g1"),
-            files=raw.get("files", {}),
-        )
+        state = cls(schema_version=raw.get("schema_version", 0), indexname=raw.get("indexname", "g1"))
+        if with_files:
+            state.files = _read_json(folder / state.files_name) or {}
+        return state
+
+    @property
+    def files_name(self) -> str:
+        return f"{self.indexname}.files.json"
 
     def save(self, folder: Path) -> None:
-        """Write atomically: a temporary file renamed over the old one."""
-        target = folder / STATE_FILE
-        temporary = folder / f".{STATE_FILE}.{os.getpid()}.tmp"
-        payload = {"schema_version": self.schema_version, "indexname": self.indexname, "files": self.files}
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        """Write the file list, then switch the pointer; each write is atomic."""
+        _write_json(folder / self.files_name, self.files)
+        _write_json(folder / STATE_FILE, {"schema_version": self.schema_version, "indexname": self.indexname})
 
     def check_version(self, folder: Path) -> None:
         if self.schema_version != f.SCHEMA_VERSION:
@@ -83,6 +76,31 @@ class IndexState:
                 f"this searchkit reads version {f.SCHEMA_VERSION}",
                 hint="rebuild it with `searchkit index --rebuild`",
             )
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise IndexVersionError(
+            f"{path}: unreadable index state ({exc})", hint="rebuild the index with `searchkit index --rebuild`"
+        ) from None
+
+
+def _write_json(target: Path, payload) -> None:
+    """Write to a temporary file, flush it to disk, then rename it over ``target``."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
 
 
 def index_exists(path: str | os.PathLike) -> bool:
@@ -151,6 +169,7 @@ class Index:
                 hint="rebuild it with `searchkit index --rebuild`",
             ) from None
         self._searcher = None
+        self._state_stamp = _stamp(path / STATE_FILE)
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None) -> Index:
@@ -181,15 +200,19 @@ class Index:
 
     def searcher(self):
         """The shared Whoosh searcher, refreshed when a newer commit exists."""
+        self.refresh()
         if self._searcher is None:
             self._searcher = self._whoosh.searcher()
-            return self._searcher
-        self.refresh()
         return self._searcher
 
     def refresh(self) -> None:
         """Pick up commits (and rebuilds) made since the index was opened."""
-        state = IndexState.load(self.path)
+        stamp = _stamp(self.path / STATE_FILE)
+        if stamp == self._state_stamp:
+            state = None
+        else:
+            self._state_stamp = stamp
+            state = IndexState.load(self.path)
         if state is not None and state.indexname != self.state.indexname:
             state.check_version(self.path)
             fresh = Index(self.path, state)
@@ -208,7 +231,7 @@ class Index:
             articles=_live_count(searcher, f.ARTICLE),
             comments=_live_count(searcher, f.COMMENT_KIND),
             terms=sum(1 for name in f.TEXT_FIELDS for _ in reader.lexicon(name)),
-            files=len(self.state.files),
+            files=len(IndexState.load(self.path, with_files=True).files),
             size_bytes=sum(entry.stat().st_size for entry in os.scandir(self.path) if entry.is_file()),
             schema_version=self.state.schema_version,
         )
@@ -308,6 +331,13 @@ def _live_count(searcher, kind: str) -> int:
     if not reader.has_deletions():
         return reader.doc_frequency(f.KIND, kind)
     return sum(1 for _ in searcher.docs_for_query(Term(f.KIND, kind)))
+
+
+def _stamp(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def open_index(path: str | os.PathLike | None = None) -> Index:

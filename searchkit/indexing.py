@@ -100,7 +100,7 @@ def build_index(
     paths = list(paths) if paths else [DEFAULT_CORPUS]
     report = IndexReport(index_path=str(folder))
     with write_lock(folder, lock_timeout, on_wait):
-        state = None if rebuild else IndexState.load(folder)
+        state = None if rebuild else IndexState.load(folder, with_files=True)
         if state is not None:
             state.check_version(folder)
         files, errors = discover(paths)
@@ -109,6 +109,7 @@ def build_index(
         old_state = IndexState.load(folder)
         if state is None:
             new_name = _next_name(old_state)
+            _remove_generation(folder, new_name)  # leftovers of a rebuild that was killed
             state = IndexState(indexname=new_name)
             writer_index = whoosh_index.create_in(str(folder), f.build_schema(), indexname=new_name)
             fresh = True
@@ -146,7 +147,7 @@ def _open_whoosh(folder: Path, state: IndexState):
 
 def _remove_generation(folder: Path, indexname: str) -> None:
     for entry in os.scandir(folder):
-        if entry.name.startswith((f"_{indexname}_", f"{indexname}_")):
+        if entry.name.startswith((f"_{indexname}_", f"{indexname}_", f"{indexname}.files.json")):
             try:
                 os.unlink(entry.path)
             except OSError:

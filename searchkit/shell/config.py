@@ -112,7 +112,7 @@ def apply(config: Config, raw: dict, where: str = "config") -> Config:
 def _set(config: Config, key: str, value) -> str | None:
     if key == "editing_mode":
         if value not in EDITING_MODES:
-            return f"editing_mode must be \"emacs\" or \"vi\", not {value!r}"
+            return f'editing_mode must be "emacs" or "vi", not {value!r}'
         config.editing_mode = value
     elif key == "page_size":
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1000:

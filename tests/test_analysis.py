@@ -40,7 +40,10 @@ def test_fold():
 
 
 def test_analyzer_positions_skip_stop_words_and_keep_offsets():
-    tokens = [(t.text, t.pos, t.startchar, t.endchar) for t in news_analyzer()("The U.S. and Kremlin’s plan", positions=True, chars=True)]
+    tokens = [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in news_analyzer()("The U.S. and Kremlin’s plan", positions=True, chars=True)
+    ]
     assert tokens == [("us", 0, 4, 8), ("kremlin", 1, 13, 22), ("plan", 2, 23, 27)]
 
 

@@ -29,7 +29,10 @@ def test_putin_trump_ranks_articles_with_both_names_first(index):
     results = index.search("Putin Trump", limit=7)
     assert ids(results)[:5] == BOTH_NAMES
     # then articles naming only one of them, still returned
-    assert set(ids(results)[5:7]) == {"politics/trump-rally-tariffs-pennsylvania.txt", "world/erdogan-putin-sochi-talks.txt"}
+    assert set(ids(results)[5:7]) == {
+        "politics/trump-rally-tariffs-pennsylvania.txt",
+        "world/erdogan-putin-sochi-talks.txt",
+    }
     assert results.total == 29
     top = results.hits[0]
     assert top.kind == "article" and top.title.startswith("Putin and Trump Agree to Meet in Vienna")
@@ -124,9 +127,27 @@ def test_paging(index):
     assert ids(index.search("Putin", limit=10))[:10] == ids(first) + ids(second)[:5]
 
 
-@pytest.mark.parametrize("text", ["U.S.", "http://example.org/report", 'stray " quote', "a : b", "(open", "title:",
-                                  "foo:bar", "AND", "NOT", "x" * 10_000, "\x00\x01 control", "🙂 emoji",
-                                  "שלום עולם", "*", "pu*", "Putn~"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "U.S.",
+        "http://example.org/report",
+        'stray " quote',
+        "a : b",
+        "(open",
+        "title:",
+        "foo:bar",
+        "AND",
+        "NOT",
+        "x" * 10_000,
+        "\x00\x01 control",
+        "🙂 emoji",
+        "שלום עולם",
+        "*",
+        "pu*",
+        "Putn~",
+    ],
+)
 def test_odd_queries_never_raise(index, text):
     results = index.search(text)
     assert results.total >= 0

@@ -36,4 +36,6 @@ def test_no_match_gives_the_start_of_the_text():
 
 
 def test_highlight_all_keeps_whole_text():
-    assert highlight_all("Erdoğan met Erdogan", set(terms("erdogan"))).marked() == "<em>Erdoğan</em> met <em>Erdogan</em>"
+    assert (
+        highlight_all("Erdoğan met Erdogan", set(terms("erdogan"))).marked() == "<em>Erdoğan</em> met <em>Erdogan</em>"
+    )

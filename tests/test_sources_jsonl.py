@@ -16,7 +16,10 @@ def test_records_and_problems():
     assert [a.id for a in articles] == ["r1", "r2", "r5"]
     first = articles[0]
     assert (first.title, first.date, first.url, first.source) == (
-        "Bridge repairs delayed again", date(2022, 11, 4), "https://example.org/r1", "records.jsonl",
+        "Bridge repairs delayed again",
+        date(2022, 11, 4),
+        "https://example.org/r1",
+        "records.jsonl",
     )
     assert [(c.id, c.author, c.date) for c in first.comments] == [
         ("r1#c1", "Ines Duarte", date(2022, 11, 5)),
@@ -27,7 +30,7 @@ def test_records_and_problems():
     assert read.problems == [
         f"{path}:3: not valid JSON (Expecting ',' delimiter), line skipped",
         f'{path}:4: record has no id (expected "id" or "_id"), line skipped',
-        f"{path}:5: record 'r4' has no text (expected \"text\" or \"body\"), line skipped",
+        f'{path}:5: record \'r4\' has no text (expected "text" or "body"), line skipped',
         f"{path}:6: date 'not a date' not understood, ignored",
     ]
 
@@ -46,7 +49,9 @@ def test_discover_reports_unsupported_files(tmp_path):
     (tmp_path / ".hidden.txt").write_text("x", encoding="utf-8")
     files, errors = discover([tmp_path])
     assert [f.source_id for f in files] == ["a.txt"]
-    assert [str(e) for e in errors] == [f"{tmp_path / 'notes.pdf'}: not a supported file type (.pdf); expected .txt or .jsonl"]
+    assert [str(e) for e in errors] == [
+        f"{tmp_path / 'notes.pdf'}: not a supported file type (.pdf); expected .txt or .jsonl"
+    ]
 
 
 @needs_shared(SCIFACT)

@@ -12,16 +12,21 @@ from searchkit.sources.scraped import looks_like_author, parse_scraped
 from .conftest import DATA, EXAMPLE_PAGE, needs_shared
 
 FERRY = (DATA / "pages" / "ferry.txt").read_text(encoding="utf-8")
-CHROME = ("Support SouthFront", "Notify of", "Newest Most Voted", "Inline Feedbacks", "View all comments",
-          "Would love your thoughts")
+CHROME = (
+    "Support SouthFront",
+    "Notify of",
+    "Newest Most Voted",
+    "Inline Feedbacks",
+    "View all comments",
+    "Would love your thoughts",
+)
 
 
 @needs_shared(EXAMPLE_PAGE)
 def test_example_page_gives_title_body_and_six_comments():
     article = parse_scraped(EXAMPLE_PAGE.read_text(encoding="utf-8"), "example.txt")
     assert article.title == (
-        "White House Calls 1st Phone Conversation between Putin & Trump "
-        "‘Significant Start to Improving Relationship’"
+        "White House Calls 1st Phone Conversation between Putin & Trump ‘Significant Start to Improving Relationship’"
     )
     assert article.body.startswith("The first telephone conversation")
     for chrome in CHROME:
@@ -117,7 +122,9 @@ def test_no_title_is_an_error(text):
 
 
 def test_comment_section_without_comments():
-    article = parse_scraped("Title\n\nBody.\n\n\nNotify of\nNewest Most Voted\nInline Feedbacks\nView all comments\n", "x")
+    article = parse_scraped(
+        "Title\n\nBody.\n\n\nNotify of\nNewest Most Voted\nInline Feedbacks\nView all comments\n", "x"
+    )
     assert article.body == "Body." and article.comments == []
 
 

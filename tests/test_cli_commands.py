@@ -1,0 +1,99 @@
+"""`searchkit index`, `show`, `stats`, `--version`, --help, and the last line of defence."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from searchkit import __version__
+from searchkit.cli import cli, main
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_index_summary_and_incremental_rerun(pages_copy, tmp_path):
+    index = str(tmp_path / "ix")
+    first = invoke("index", str(pages_copy), "--index", index)
+    assert first.exit_code == 0 and first.stdout == ""
+    assert "3 added, 0 updated, 0 removed, 0 unchanged, 0 skipped; 3 articles and 7 comments" in first.stderr
+    second = invoke("index", str(pages_copy), "--index", index, "--format", "json")
+    report = json.loads(second.stdout)
+    assert (report["added"], report["unchanged"], report["files"]) == (0, 3, 3)
+
+
+def test_index_skips_bad_files_and_strict_fails(pages_copy, tmp_path):
+    (pages_copy / "broken.txt").write_bytes(b"\x00\x00\x00")
+    index = str(tmp_path / "ix")
+    result = invoke("index", str(pages_copy), "--index", index)
+    assert result.exit_code == 0
+    assert f"searchkit: skipped {pages_copy / 'broken.txt'}: binary file (it contains NUL bytes), skipped" in result.stderr
+    strict = invoke("index", str(pages_copy), "--index", index, "--strict")
+    assert strict.exit_code == 2 and "files skipped (--strict)" in strict.stderr
+
+
+def test_index_nothing_readable_is_exit_2(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("  \n", encoding="utf-8")
+    result = invoke("index", str(folder), "--index", str(tmp_path / "ix"))
+    assert result.exit_code == 2 and "nothing could be indexed" in result.stderr
+
+
+def test_show_text_and_json(pages_index):
+    text = invoke("show", "ferry.txt", "--index", str(pages_index))
+    assert text.exit_code == 0
+    assert text.stdout.startswith("Harbour Council Approves Night Ferry After ‘Long Overdue’ Vote\nferry.txt · captured 2021-03\n")
+    payload = json.loads(invoke("show", "ferry.txt#c3", "--index", str(pages_index), "--format", "json").stdout)
+    assert set(payload) == {"id", "title", "date", "captured", "url", "source", "body", "comments"}
+    assert payload["captured"] == "2021-03" and payload["date"] is None
+    assert payload["comments"][2] == {"id": "ferry.txt#c3", "author": "Maëlle Ørsted",
+                                      "text": "Thank you all for the support. We will publish the timetable next week."}
+
+
+def test_show_unknown_id(pages_index):
+    result = invoke("show", "nope.txt", "--index", str(pages_index))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("searchkit: error: no article with id 'nope.txt'")
+
+
+def test_stats(pages_index):
+    payload = json.loads(invoke("stats", "--index", str(pages_index), "--format", "json").stdout)
+    assert {"articles", "comments", "terms", "size_bytes", "schema_version"} <= set(payload)
+    assert (payload["articles"], payload["comments"], payload["files"]) == (6, 9, 4)
+    assert payload["terms"] > 100 and payload["size_bytes"] > 0
+    text = invoke("stats", "--index", str(pages_index)).stdout
+    assert "articles        6\ncomments        9\n" in text
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.stdout == f"searchkit {__version__}\n"
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help_with_an_example(command):
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout and f"searchkit {command}" in result.stdout
+
+
+def test_unexpected_errors_are_one_line(monkeypatch, capsys, pages_index):
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("searchkit.index.Index.search", explode)
+    monkeypatch.delenv("SEARCHKIT_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["query", "x", "--index", str(pages_index)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err == "searchkit: internal error: RuntimeError: disk on fire (set SEARCHKIT_DEBUG=1 for details)\n"
+
+
+def test_usage_errors_exit_2():
+    assert invoke("query").exit_code == 2
+    assert invoke("query", "x", "--limit", "0").exit_code == 2

@@ -8,7 +8,8 @@ agree. For each word it:
   numbers with separators (``2,500`` -> ``2500``, ``3.5`` stays);
 * folds case and accents (``Erdoğan`` -> ``erdogan``, ``Øresund`` ->
   ``oresund``) and treats curly and straight apostrophes alike;
-* drops possessive ``'s`` and the English stop words in :data:`STOP_WORDS`;
+* drops possessive ``'s``, the plural ``s`` of acronyms (``NGOs`` -> ``ngo``)
+  and the English stop words in :data:`STOP_WORDS`;
 * stems with the Snowball English stemmer (PyStemmer, a C extension), which
   collapses ``organized``, ``organizing`` and ``organization`` to ``organiz``
   where Whoosh's stock Porter stemmer keeps them apart.
@@ -38,6 +39,8 @@ _SPECIAL_FOLDS = str.maketrans(
     {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "’": "'", "ʼ": "'"}
 )
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
+_ACRONYM_PLURAL = re.compile(r"[A-Z][A-Z0-9]+s")
+"""``MPs``, ``NGOs``, ``RXRs``: the stemmer leaves plurals of capitalised acronyms alone."""
 
 
 def fold(text: str) -> str:
@@ -77,6 +80,8 @@ class NewsFilter(Filter):
             return self._cache[word]
         except KeyError:
             pass
+        if _ACRONYM_PLURAL.fullmatch(word):
+            word = word[:-1]
         term = _normalise(fold(word))
         if term in self.stoplist or not term:
             result = None

@@ -1,9 +1,9 @@
 """From the text a user typed to a Whoosh query.
 
-Plain words (``Putin Trump``) become a ranked OR over title, body and comment
-text, weighted by :data:`FIELD_WEIGHTS`; for two to :data:`MAX_TIERED_WORDS`
-words, a second query with all the words lets the search put documents that
-contain every word first. Text with query syntax goes through Whoosh's parser:
+Plain words (``Putin Trump``) become index terms that :mod:`searchkit.scoring`
+ranks with BM25F over title, body and comment; for two to
+:data:`MAX_TIERED_WORDS` distinct words, documents that contain every word
+rank first. Text with query syntax goes through Whoosh's parser:
 ``"phrases"``, ``AND``/``OR``/``NOT``, parentheses, ``title:``, ``body:``,
 ``comment:``, ``author:``, wildcards (``organi*``), fuzzy terms (``Putn~``),
 boosts (``wheat^2``).
@@ -33,7 +33,7 @@ from .documents import parse_period
 from .errors import QuerySyntaxError
 
 FIELD_WEIGHTS = {f.TITLE: 2.0, f.BODY: 1.0, f.COMMENT: 0.8}
-"""Query-time weights: a title match counts twice a body match, a comment a little less."""
+"""Field boosts for queries with syntax, which Whoosh's own BM25F scores."""
 
 MAX_TIERED_WORDS = 5
 """Up to this many words, documents with all the words rank above the others."""
@@ -57,14 +57,15 @@ class ParsedQuery:
 
     text: str
     any: Query
-    all: Query | None = None
+    terms: list[str] | None = None
     date_filter: Query | None = None
     words: tuple[str, ...] = ()
     notice: str | None = None
 
     @property
-    def is_empty(self) -> bool:
-        return self.any is NullQuery and self.date_filter is None
+    def tiered(self) -> bool:
+        """Whether documents with every word should rank above the others."""
+        return self.terms is not None and 1 < len(set(self.terms)) <= MAX_TIERED_WORDS
 
 
 def parse_query(text: str, schema) -> ParsedQuery:
@@ -80,15 +81,12 @@ def parse_query(text: str, schema) -> ParsedQuery:
     if not clean:
         return ParsedQuery(text, NullQuery, None, date_filter, (), notice)
     if not _SYNTAX.search(clean):
-        any_query, all_query = words_query(words)
-        return ParsedQuery(text, any_query, all_query, date_filter, words, notice)
+        return ParsedQuery(text, words_query(words), word_terms(words), date_filter, words, notice)
     try:
         parsed = _parser(schema).parse(clean)
     except Exception:  # Whoosh's parser raises assorted errors on odd input
-        any_query, all_query = words_query(words)
-        return ParsedQuery(
-            text, any_query, None, date_filter, words, "query syntax not understood, searched as plain words"
-        )
+        notice = "query syntax not understood, searched as plain words"
+        return ParsedQuery(text, words_query(words), word_terms(words), date_filter, words, notice)
     return ParsedQuery(text, exclude_negatives(parsed), None, date_filter, words, notice)
 
 
@@ -111,19 +109,18 @@ def exclude_negatives(query: Query) -> Query:
     return query
 
 
-def words_query(words) -> tuple[Query, Query | None]:
-    """OR of the words over the text fields, and the AND of them for short queries."""
-    terms = []
-    for word in words:
-        term = _TERMS.term(word)
-        if term and term not in terms:
-            terms.append(term)
+def word_terms(words) -> list[str]:
+    """The index terms of the words, in order, repeats kept (a repeated word weighs more)."""
+    return [term for term in map(_TERMS.term, words) if term]
+
+
+def words_query(words) -> Query:
+    """The Whoosh query for plain words: any word in any text field (used for highlighting)."""
+    terms = list(dict.fromkeys(word_terms(words)))
     if not terms:
-        return NullQuery, None
+        return NullQuery
     per_word = [Or([Term(name, term, boost=weight) for name, weight in FIELD_WEIGHTS.items()]) for term in terms]
-    any_query = per_word[0] if len(per_word) == 1 else Or(per_word)
-    all_query = And(per_word) if 1 < len(per_word) <= MAX_TIERED_WORDS else None
-    return any_query, all_query
+    return per_word[0] if len(per_word) == 1 else Or(per_word)
 
 
 def _parser(schema) -> qparser.QueryParser:

@@ -17,7 +17,7 @@ from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import name_analyzer, news_analyzer, surface_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ID_FIELD = "id"
 KIND = "kind"

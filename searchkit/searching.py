@@ -5,24 +5,34 @@ call. Articles and comments are both hits. With ``scope="all"`` a comment
 whose article is itself a hit is not listed on its own: it appears under its
 article (up to :data:`COMMENTS_PER_HIT` of them, with the count of all).
 
-For a query of two to five plain words, the documents that contain every word
-rank first (by BM25F score), then those that miss a word. ``sort="date"``
-orders by date, newest first, over the documents with every word (or, when
-none has them all, over any match).
+Plain words are scored by :mod:`searchkit.scoring` (BM25F); for two to five
+words, documents that contain every word rank first, then those that miss a
+word. Queries with syntax (phrases, fields, wildcards, booleans) are scored by
+Whoosh. ``sort="date"`` orders newest first, over the documents with every
+word (or, when none has them all, over any match).
+
+Every document of an article is written consecutively (the article, then its
+comments), and Whoosh keeps document order through merges, so a comment's
+article is the nearest article document before it: no stored field is read to
+fold comments under their articles.
 """
 
 from __future__ import annotations
 
+import heapq
 import time
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
-from whoosh.query import And, Every, Not, NullQuery, Query, Term
+from whoosh.query import Every, Not, NullQuery, Query, Term
 
 from . import schema as f
 from .errors import QuerySyntaxError
 from .query import ParsedQuery, author_query, date_range, parse_query
+from .scoring import BM25F
 from .snippets import Snippet, highlight_all, make_snippet
 
 SCOPES = ("all", "articles", "comments")
@@ -38,14 +48,22 @@ class CommentHit:
 
     id: str
     author: str | None
-    snippet: Snippet
+    text: str = field(repr=False)
     score: float
     position: int = 0
+    terms: frozenset[str] = field(default=frozenset(), repr=False)
+
+    @cached_property
+    def snippet(self) -> Snippet:
+        return make_snippet(self.text, self.terms, width=160, fragments=1)
 
 
 @dataclass
 class Hit:
-    """One ranked result: an article, or a comment on its own."""
+    """One ranked result: an article, or a comment on its own.
+
+    ``snippet`` and ``title_snippet`` are computed when first read.
+    """
 
     rank: int
     id: str
@@ -53,13 +71,23 @@ class Hit:
     article_id: str
     title: str
     score: float
-    snippet: Snippet
-    title_snippet: Snippet
+    text: str = field(repr=False)
     author: str | None = None
     date: str | None = None
     source: str = ""
     comments: list[CommentHit] = field(default_factory=list)
     comment_count: int = 0
+    terms: frozenset[str] = field(default=frozenset(), repr=False)
+
+    @cached_property
+    def snippet(self) -> Snippet:
+        if self.kind == f.COMMENT_KIND:
+            return make_snippet(self.text, self.terms, width=240, fragments=1)
+        return make_snippet(self.text, self.terms)
+
+    @cached_property
+    def title_snippet(self) -> Snippet:
+        return Snippet(self.title) if self.kind == f.COMMENT_KIND else highlight_all(self.title, self.terms)
 
 
 @dataclass
@@ -83,6 +111,27 @@ class Results:
 
     def __iter__(self):
         return iter(self.hits)
+
+
+class _Layout:
+    """Per-searcher facts: which documents are articles, and each comment's article."""
+
+    def __init__(self, searcher):
+        self.articles = sorted(searcher.docs_for_query(Term(f.KIND, f.ARTICLE)))
+        self.article_set = frozenset(self.articles)
+
+    def parent(self, docnum: int) -> int:
+        """The article document a document belongs to (itself for an article)."""
+        return self.articles[bisect_right(self.articles, docnum) - 1]
+
+
+def _cached(searcher, name: str, make):
+    """An object computed once per Whoosh searcher (a new commit means a new searcher)."""
+    value = getattr(searcher, name, None)
+    if value is None:
+        value = make(searcher)
+        setattr(searcher, name, value)
+    return value
 
 
 def search(
@@ -113,38 +162,44 @@ def search(
         raise QuerySyntaxError("limit and page must be 1 or more")
     searcher = index.searcher()
     parsed = parse_query(query, searcher.schema)
-    restriction = _restriction(parsed, scope, author, since, until)
-    if parsed.any is NullQuery:
-        if restriction is None or parsed.date_filter is None:
-            return Results(query, 0, [], page, limit, time.perf_counter() - started, parsed.notice)
-        parsed.any = Every()
-    allowed = _allowed_docs(searcher, parsed.any, restriction)
-    if scope == "all" and allowed:
-        allowed -= _comments_under_matching_articles(searcher, parsed.any, allowed)
-    ranked = _ranked(searcher, parsed, allowed, page * limit, sort)
+    filters = _filters(parsed, author, since, until)
+    if parsed.any is NullQuery and not (parsed.date_filter is not None and not parsed.terms):
+        return Results(query, 0, [], page, limit, time.perf_counter() - started, parsed.notice)
+    scores, matched = _score(searcher, parsed)
+    layout = _cached(searcher, "_searchkit_layout", _Layout)
+    candidates = _restrict(searcher, layout, set(scores), scope, author, filters)
+    if scope == "all":
+        matched_articles = candidates & layout.article_set
+        if matched_articles:
+            candidates = {d for d in candidates if d in matched_articles or layout.parent(d) not in matched_articles}
+    ranked = _rank(searcher, parsed, scores, matched, candidates, page * limit, sort)
     terms = _highlight_terms(searcher, parsed.any)
+    comments_by_article = _comments_by_article(layout, scores, ranked[(page - 1) * limit :])
     hits = [
-        _hit(searcher, parsed, terms, rank, docnum, score)
-        for rank, (docnum, score) in enumerate(ranked[(page - 1) * limit :], start=(page - 1) * limit + 1)
+        _hit(searcher, terms, rank, docnum, scores, comments_by_article, parsed, matched)
+        for rank, docnum in enumerate(ranked[(page - 1) * limit :], start=(page - 1) * limit + 1)
     ]
-    return Results(query, len(allowed), hits, page, limit, time.perf_counter() - started, parsed.notice)
+    return Results(query, len(candidates), hits, page, limit, time.perf_counter() - started, parsed.notice)
 
 
-def _restriction(parsed: ParsedQuery, scope, author, since, until) -> Query | None:
+def _score(searcher, parsed: ParsedQuery) -> tuple[dict[int, float], dict[int, int] | None]:
+    """Scores of every matching document; for word queries also how many words each holds."""
+    if parsed.terms is not None and parsed.any is not NullQuery:
+        scorer = _cached(searcher, "_searchkit_bm25f", lambda s: BM25F(s.reader()))
+        return scorer.score(parsed.terms)
+    query = parsed.any if parsed.any is not NullQuery else Every()
+    results = searcher.search(query, limit=None)
+    return {hit.docnum: hit.score or 0.0 for hit in results}, None
+
+
+def _filters(parsed: ParsedQuery, author, since, until) -> list[Query]:
     parts = []
-    if scope == "articles":
-        parts.append(Term(f.KIND, f.ARTICLE))
-    elif scope == "comments" or author:
-        parts.append(Term(f.KIND, f.COMMENT_KIND))
     if author:
         parts.append(author_query(author))
-    dates = date_range(_iso(since), _iso(until))
-    for part in (dates, parsed.date_filter):
+    for part in (date_range(_iso(since), _iso(until)), parsed.date_filter):
         if part is not None:
             parts.append(part)
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else And(parts)
+    return parts
 
 
 def _iso(value) -> str | None:
@@ -153,57 +208,51 @@ def _iso(value) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def _allowed_docs(searcher, query: Query, restriction: Query | None) -> set[int]:
-    """Document numbers matching ``query`` and the filters (no scoring)."""
-    docs = set(searcher.docs_for_query(query))
-    if restriction is not None and docs:
-        docs &= set(searcher.docs_for_query(restriction))
+def _restrict(searcher, layout: _Layout, docs: set[int], scope: str, author, filters: list[Query]) -> set[int]:
+    if scope == "articles":
+        docs &= layout.article_set
+    elif scope == "comments" or author:
+        docs -= layout.article_set
+    for query in filters:
+        if not docs:
+            break
+        docs &= set(searcher.docs_for_query(query))
     return docs
 
 
-def _comments_under_matching_articles(searcher, query: Query, allowed: set[int]) -> set[int]:
-    """Comments to fold under their article, because that article is a hit too."""
-    article_ids = searcher.reader().column_reader(f.ARTICLE_ID)
-    kinds = _kind_docs(searcher)
-    articles = allowed & kinds[f.ARTICLE]
-    if not articles:
-        return set()
-    matched = {article_ids[docnum] for docnum in articles}
-    return {docnum for docnum in allowed - articles if article_ids[docnum] in matched}
-
-
-def _kind_docs(searcher) -> dict[str, set[int]]:
-    """Document numbers of each kind, cached per searcher."""
-    cache = getattr(searcher, "_searchkit_kinds", None)
-    if cache is None:
-        cache = {kind: set(searcher.docs_for_query(Term(f.KIND, kind))) for kind in (f.ARTICLE, f.COMMENT_KIND)}
-        searcher._searchkit_kinds = cache
-    return cache
-
-
-def _ranked(searcher, parsed: ParsedQuery, allowed: set[int], limit: int, sort: str) -> list[tuple[int, float]]:
-    """The best ``limit`` documents among ``allowed``: all-words matches first."""
-    if not allowed:
+def _rank(searcher, parsed, scores, matched, candidates: set[int], count: int, sort: str) -> list[int]:
+    """The first ``count`` documents of ``candidates`` in result order."""
+    if not candidates:
         return []
-    every_word = set()
-    if parsed.all is not None:
-        every_word = set(searcher.docs_for_query(parsed.all)) & allowed
+    if parsed.tiered and matched is not None:
+        words = len(set(parsed.terms))
+        if sort == "date":
+            every_word = {d for d in candidates if matched[d] == words}
+            pool = every_word or candidates
+            dates = searcher.reader().column_reader(f.DATE)
+            return heapq.nlargest(count, pool, key=lambda d: (dates[d], scores[d]))
+        return heapq.nlargest(count, candidates, key=lambda d: (matched[d] == words, scores[d], -d))
     if sort == "date":
-        pool = every_word or allowed
-        results = searcher.search(parsed.any, filter=pool, limit=limit, sortedby=f.DATE, reverse=True)
-        return [(hit.docnum, hit.score or 0.0) for hit in results]
-    ranked = []
-    if every_word:
-        results = searcher.search(parsed.all, filter=every_word, limit=limit)
-        ranked = [(hit.docnum, hit.score) for hit in results]
-    rest = allowed - every_word
-    if len(ranked) < limit and rest:
-        results = searcher.search(parsed.any, filter=rest, limit=limit - len(ranked))
-        ranked += [(hit.docnum, hit.score) for hit in results]
-    return ranked
+        dates = searcher.reader().column_reader(f.DATE)
+        return heapq.nlargest(count, candidates, key=lambda d: (dates[d], scores[d]))
+    return heapq.nlargest(count, candidates, key=lambda d: (scores[d], -d))
 
 
-def _highlight_terms(searcher, query: Query) -> dict[str, set[str]]:
+def _comments_by_article(layout: _Layout, scores: dict[int, float], page: list[int]) -> dict[int, list[int]]:
+    """Matching comment documents under each article on the page."""
+    wanted = {d for d in page if d in layout.article_set}
+    grouped: dict[int, list[int]] = defaultdict(list)
+    if not wanted:
+        return grouped
+    for docnum in scores:
+        if docnum not in layout.article_set:
+            parent = layout.parent(docnum)
+            if parent in wanted:
+                grouped[parent].append(docnum)
+    return grouped
+
+
+def _highlight_terms(searcher, query: Query) -> dict[str, frozenset[str]]:
     """Index terms to highlight, per field, with wildcards and fuzzy terms expanded."""
     # Query.existing_terms() is not used: in Whoosh 2.7 its loop variable shadows
     # its ``fieldname`` argument, so it drops every leaf after the first field.
@@ -219,70 +268,60 @@ def _highlight_terms(searcher, query: Query) -> dict[str, set[str]]:
         for count, (name, text) in enumerate(expanded):
             if count >= MAX_HIGHLIGHT_TERMS:
                 break
-            text = text.decode("utf-8") if isinstance(text, bytes) else text
-            terms[name].add(text)
-    return terms
+            terms[name].add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return defaultdict(frozenset, {name: frozenset(found) for name, found in terms.items()})
 
 
-def _hit(searcher, parsed, terms, rank: int, docnum: int, score: float) -> Hit:
+def _hit(searcher, terms, rank: int, docnum: int, scores, comments_by_article, parsed, matched) -> Hit:
     stored = searcher.stored_fields(docnum)
     when = stored.get(f.DATE)
     hit_date = stored.get(f.PUBLISHED) or stored.get(f.CAPTURED) or (when.date().isoformat() if when else None)
     if stored[f.KIND] == f.COMMENT_KIND:
-        title = stored.get(f.ARTICLE_TITLE, "")
         return Hit(
             rank=rank,
             id=stored[f.ID_FIELD],
             kind=f.COMMENT_KIND,
             article_id=stored[f.ARTICLE_ID],
-            title=title,
-            score=score,
-            snippet=make_snippet(stored.get(f.COMMENT, ""), terms[f.COMMENT], width=240, fragments=1),
-            title_snippet=Snippet(title),
+            title=stored.get(f.ARTICLE_TITLE, ""),
+            score=scores[docnum],
+            text=stored.get(f.COMMENT, ""),
             author=stored.get(f.AUTHOR),
             date=hit_date,
             source=stored.get(f.SOURCE, ""),
+            terms=terms[f.COMMENT],
         )
-    title = stored.get(f.TITLE, "")
-    comments, count = _matching_comments(searcher, parsed, terms, stored[f.ID_FIELD])
+    under = comments_by_article.get(docnum, [])
+    words = len(set(parsed.terms)) if parsed.tiered and matched is not None else None
+    best = heapq.nlargest(
+        COMMENTS_PER_HIT, under, key=lambda d: (words is not None and matched[d] == words, scores[d], -d)
+    )
+    comments = []
+    for comment in best:
+        fields = searcher.stored_fields(comment)
+        comments.append(
+            CommentHit(
+                id=fields[f.ID_FIELD],
+                author=fields.get(f.AUTHOR),
+                text=fields.get(f.COMMENT, ""),
+                score=scores[comment],
+                position=fields.get(f.POSITION) or 0,
+                terms=terms[f.COMMENT],
+            )
+        )
     return Hit(
         rank=rank,
         id=stored[f.ID_FIELD],
         kind=f.ARTICLE,
         article_id=stored[f.ID_FIELD],
-        title=title,
-        score=score,
-        snippet=make_snippet(stored.get(f.BODY, ""), terms[f.BODY] | terms[f.TITLE]),
-        title_snippet=highlight_all(title, terms[f.TITLE] | terms[f.BODY]),
+        title=stored.get(f.TITLE, ""),
+        score=scores[docnum],
+        text=stored.get(f.BODY, ""),
         date=hit_date,
         source=stored.get(f.SOURCE, ""),
         comments=comments,
-        comment_count=count,
+        comment_count=len(under),
+        terms=terms[f.BODY] | terms[f.TITLE],
     )
-
-
-def _matching_comments(searcher, parsed: ParsedQuery, terms, article_id: str) -> tuple[list[CommentHit], int]:
-    """The best comments under one article that match the query, and how many match."""
-    under = set(searcher.docs_for_query(And([Term(f.ARTICLE_ID, article_id), Term(f.KIND, f.COMMENT_KIND)])))
-    if not under:
-        return [], 0
-    allowed = under & set(searcher.docs_for_query(parsed.any))
-    if not allowed:
-        return [], 0
-    best = _ranked(searcher, parsed, allowed, COMMENTS_PER_HIT, "relevance")
-    comments = []
-    for docnum, score in best:
-        stored = searcher.stored_fields(docnum)
-        comments.append(
-            CommentHit(
-                id=stored[f.ID_FIELD],
-                author=stored.get(f.AUTHOR),
-                snippet=make_snippet(stored.get(f.COMMENT, ""), terms[f.COMMENT], width=160, fragments=1),
-                score=score,
-                position=stored.get(f.POSITION) or 0,
-            )
-        )
-    return comments, len(allowed)
 
 
 __all__ = ["search", "Results", "Hit", "CommentHit", "SCOPES", "SORTS"]

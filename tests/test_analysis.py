@@ -50,3 +50,8 @@ def test_analyzer_positions_skip_stop_words_and_keep_offsets():
 def test_analyzer_pickles_for_the_schema():
     analyzer = pickle.loads(pickle.dumps(news_analyzer()))
     assert [t.text for t in analyzer("Organizations")] == ["organiz"]
+
+
+def test_acronym_plurals_meet_their_singular():
+    assert terms("NGOs MPs RXRs") == terms("NGO MP RXR") == ["ngo", "mp", "rxr"]
+    assert terms("ISIS") == ["isi"] and terms("1990s") == ["1990s"]

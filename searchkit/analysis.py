@@ -132,23 +132,17 @@ def news_analyzer():
     return RegexTokenizer(TOKEN_PATTERN) | NewsFilter()
 
 
-def surface_analyzer():
-    """Words as written, only lower-cased (``Erdoğan`` -> ``erdoğan``): the vocabulary
-    that completion and "did you mean" offer, never stems."""
-    return RegexTokenizer(TOKEN_PATTERN) | SurfaceFilter()
-
-
-class SurfaceFilter(Filter):
-    """Lower-case, unify apostrophes, drop possessives and one-letter words."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            text = token.text.lower().replace("’", "'").replace("ʼ", "'")
-            if text.endswith("'s"):
-                text = text[:-2]
-            if len(text) > 1:
-                token.text = text
-                yield token
+def surface_words(text: str) -> set[str]:
+    """The distinct words of ``text`` as written, lower-cased (``Erdoğan`` -> ``erdoğan``):
+    the vocabulary that completion and "did you mean" offer, never stems."""
+    found = set()
+    for word in _TOKEN_RE.findall(text.lower()):
+        word = word.replace("’", "'").replace("ʼ", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if len(word) > 1:
+            found.add(word)
+    return found
 
 
 def name_analyzer():

@@ -17,6 +17,8 @@ import fcntl
 import json
 import os
 import time
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,12 +45,17 @@ def default_index_path() -> Path:
 @dataclass
 class IndexState:
     """The index's state: ``searchkit.json`` (schema version and the live
-    ``indexname``, tiny, read before every search) and ``<indexname>.files.json``
-    (the fingerprint of every input file, read by the indexer)."""
+    ``indexname``, tiny, read before every search), ``<indexname>.files.json``
+    (the fingerprint of every input file, read by the indexer) and
+    ``<indexname>.words.json`` (every word as written, lower-cased, with the
+    number of documents it was indexed from: completion and "did you mean"
+    offer these, never stems). Word counts only grow between rebuilds: a
+    word of a deleted file stays in the vocabulary until ``--rebuild``."""
 
     schema_version: int = f.SCHEMA_VERSION
     indexname: str = "g1"
     files: dict[str, dict] = field(default_factory=dict)
+    words: Counter = field(default_factory=Counter)
 
     @classmethod
     def load(cls, folder: Path, with_files: bool = False) -> IndexState | None:
@@ -58,15 +65,21 @@ class IndexState:
         state = cls(schema_version=raw.get("schema_version", 0), indexname=raw.get("indexname", "g1"))
         if with_files:
             state.files = _read_json(folder / state.files_name) or {}
+            state.words = Counter(_read_json(folder / state.words_name) or {})
         return state
 
     @property
     def files_name(self) -> str:
         return f"{self.indexname}.files.json"
 
+    @property
+    def words_name(self) -> str:
+        return f"{self.indexname}.words.json"
+
     def save(self, folder: Path) -> None:
-        """Write the file list, then switch the pointer; each write is atomic."""
+        """Write the file list and vocabulary, then switch the pointer; each write is atomic."""
         _write_json(folder / self.files_name, self.files)
+        _write_json(folder / self.words_name, dict(self.words))
         _write_json(folder / STATE_FILE, {"schema_version": self.schema_version, "indexname": self.indexname})
 
     def check_version(self, folder: Path) -> None:
@@ -170,6 +183,8 @@ class Index:
             ) from None
         self._searcher = None
         self._state_stamp = _stamp(path / STATE_FILE)
+        self._vocabulary: dict[str, int] | None = None
+        self._sorted_words: list[str] = []
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None) -> Index:
@@ -269,9 +284,26 @@ class Index:
             ],
         )
 
+    def vocabulary(self) -> dict[str, int]:
+        """Every word of the corpus as written (lower-cased), with its document count."""
+        if self._vocabulary is None:
+            state = IndexState(indexname=self.state.indexname)
+            self._vocabulary = _read_json(self.path / state.words_name) or {}
+            self._sorted_words = sorted(self._vocabulary)
+        return self._vocabulary
+
     def words(self, prefix: str, limit: int = 20) -> list[str]:
         """Words of the corpus, as written, that start with ``prefix``; most frequent first."""
-        return _by_frequency(self.searcher().reader(), f.WORDS, prefix.lower(), limit)
+        counts = self.vocabulary()
+        prefix = prefix.lower()
+        start = bisect_left(self._sorted_words, prefix)
+        found = []
+        for word in self._sorted_words[start:]:
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+        found.sort(key=lambda word: (-counts[word], word))
+        return found[:limit]
 
     def authors(self, prefix: str = "", limit: int = 20) -> list[str]:
         """Author names starting with ``prefix`` (case-insensitive); most prolific first."""
@@ -286,17 +318,28 @@ class Index:
         return [name for _, name in names[:limit]]
 
     def suggest(self, word: str) -> str | None:
-        """The corpus word closest in spelling to ``word`` (for "did you mean"), or None."""
+        """The corpus word closest in spelling to ``word`` (for "did you mean"), or None.
+
+        Candidates share the first letter and are within two edits; the
+        nearest wins, then the most frequent.
+        """
+        counts = self.vocabulary()
         word = word.lower()
-        reader = self.searcher().reader()
-        if (f.WORDS, word) in reader:
+        if not word or word in counts:
             return None
-        corrector = reader.corrector(f.WORDS)
-        for distance in (1, 2):
-            candidates = corrector.suggest(word, limit=1000, maxdist=distance)
-            if candidates:
-                return min(candidates, key=lambda c: (edit_distance(word, c), -reader.doc_frequency(f.WORDS, c), c))
-        return None
+        start = bisect_left(self._sorted_words, word[0])
+        best = None
+        for candidate in self._sorted_words[start:]:
+            if candidate[0] != word[0]:
+                break
+            if abs(len(candidate) - len(word)) > 2:
+                continue
+            distance = edit_distance(word, candidate, limit=2)
+            if distance <= 2:
+                key = (distance, -counts[candidate], candidate)
+                if best is None or key < best:
+                    best = key
+        return best[2] if best else None
 
     def search(self, query: str, **options):
         """Search this index; see :func:`searchkit.searching.search` for the options."""
@@ -305,8 +348,11 @@ class Index:
         return search(self, query, **options)
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance with adjacent transpositions counted as one edit."""
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance with adjacent transpositions counted as one edit.
+
+    With ``limit``, stops early and returns ``limit + 1`` once it is exceeded.
+    """
     previous2, previous = None, list(range(len(b) + 1))
     for i, char_a in enumerate(a, start=1):
         current = [i] + [0] * len(b)
@@ -314,15 +360,12 @@ def edit_distance(a: str, b: str) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
             if previous2 is not None and i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
                 current[j] = min(current[j], previous2[j - 2] + 1)
+        if limit is not None and min(current) > limit:
+            return limit + 1
         previous2, previous = previous, current
+    if limit is not None and previous[-1] > limit:
+        return limit + 1
     return previous[-1]
-
-
-def _by_frequency(reader, field_name: str, prefix: str, limit: int) -> list[str]:
-    found = [(reader.doc_frequency(field_name, word), word) for word in reader.expand_prefix(field_name, prefix)]
-    found = [(count, word.decode("utf-8") if isinstance(word, bytes) else word) for count, word in found]
-    found.sort(key=lambda pair: (-pair[0], pair[1]))
-    return [word for _, word in found[:limit]]
 
 
 def _live_count(searcher, kind: str) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,12 +25,17 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from . import schema as f
+from .analysis import surface_words
 from .documents import Article, to_datetime
 from .errors import IndexVersionError, SearchkitError, SourceError
 from .index import IndexState, default_index_path, write_lock
 from .sources import SourceFile, discover, read_source
 
 DEFAULT_CORPUS = "corpus"
+WRITER_MB = 512
+"""Memory for the writer's posting buffers, shared among its processes."""
+BATCH_DOCUMENTS = 2000
+"""Documents per batch sent to a worker process."""
 ProgressCallback = Callable[[int, int, int], None]
 """Called as ``progress(files_done, files_total, articles_done)``."""
 
@@ -147,7 +153,7 @@ def _open_whoosh(folder: Path, state: IndexState):
 
 def _remove_generation(folder: Path, indexname: str) -> None:
     for entry in os.scandir(folder):
-        if entry.name.startswith((f"_{indexname}_", f"{indexname}_", f"{indexname}.files.json")):
+        if entry.name.startswith((f"_{indexname}_", f"{indexname}_", f"{indexname}.")):
             try:
                 os.unlink(entry.path)
             except OSError:
@@ -194,7 +200,7 @@ def _under(path: Path, roots: list[Path]) -> bool:
 
 def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
     todo, gone = _plan(state, files, roots, fresh, report)
-    writer = ix.writer(limitmb=256)
+    writer = _open_writer(ix, jobs, len(todo))
     try:
         for source_id in gone:
             writer.delete_by_term(f.SOURCE, source_id)
@@ -210,7 +216,7 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
                 report.problems.extend(problems)
                 if not fresh:
                     writer.delete_by_term(f.SOURCE, source.source_id)
-                counts = _write_articles(writer, articles, report)
+                counts = _write_articles(writer, articles, report, state.words)
                 if counts == 0 and problems:
                     report.skipped.append(f"{source.path}: no readable article in the file")
                     continue
@@ -233,6 +239,18 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
     for entry in state.files.values():
         if entry.get("digest") is None:
             entry["digest"] = _safe_digest(Path(entry["path"]))
+
+
+def _open_writer(ix, jobs: int, files: int):
+    """One Whoosh writer, or with ``jobs > 1`` one that analyses in ``jobs`` processes.
+
+    Whoosh's multiprocess writer sends batches of documents to worker
+    processes, each writing its own segment; an article's documents go in one
+    group so they stay together and in order.
+    """
+    if jobs > 1 and files > 1:
+        return ix.writer(procs=jobs, multisegment=True, batchsize=BATCH_DOCUMENTS, limitmb=WRITER_MB // jobs)
+    return ix.writer(limitmb=WRITER_MB)
 
 
 def _safe_digest(path: Path) -> str | None:
@@ -266,11 +284,15 @@ def _read_one(source: SourceFile):
         return SourceError(str(source.path), f"cannot read: {exc.strerror or exc}")
 
 
-def _write_articles(writer, articles: list[Article], report: IndexReport) -> int:
+def _write_articles(writer, articles: list[Article], report: IndexReport, words: Counter) -> int:
     count = 0
     for article in articles:
-        for document in article_documents(article):
-            writer.add_document(**document)
+        words.update(surface_words(f"{article.title}\n{article.body}"))
+        for comment in article.comments:
+            words.update(surface_words(comment.text))
+        with writer.group():
+            for document in article_documents(article):
+                writer.add_document(**document)
         count += 1
         report.articles += 1
         report.comments += len(article.comments)
@@ -288,7 +310,6 @@ def article_documents(article: Article) -> Iterator[dict]:
         f.TITLE: article.title,
         f.BODY: article.body,
         f.COMMENT_COUNT: len(article.comments),
-        f.WORDS: f"{article.title}\n{article.body}",
     }
     optional = {
         f.DATE: when,
@@ -307,7 +328,6 @@ def article_documents(article: Article) -> Iterator[dict]:
             f.COMMENT: comment.text,
             f.POSITION: comment.position,
             f.ARTICLE_TITLE: article.title,
-            f.WORDS: comment.text,
         }
         comment_when = to_datetime(comment.date) or when
         if comment_when:

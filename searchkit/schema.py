@@ -1,10 +1,10 @@
 """The Whoosh schema of a searchkit index: one flat document per article and per comment.
 
 Every article and every comment is its own Whoosh document; ``kind`` tells
-them apart and a comment's ``article_id`` points at its article. ``words``
-indexes the text's words as written (lower-cased, unstemmed) and
-``author_name`` each full author name: the vocabularies that completion and
-spelling suggestions draw from. Field names
+them apart and a comment's ``article_id`` points at its article.
+``author_name`` holds each full author name, for completion. The words of
+the text as written (for completion and spelling suggestions) are kept
+beside the index, not in it: see :class:`searchkit.index.IndexState`. Field names
 are constants here so that no other module spells them.
 
 Bump :data:`SCHEMA_VERSION` whenever a field or an analyzer changes: an index
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import name_analyzer, news_analyzer, surface_analyzer
+from .analysis import name_analyzer, news_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 ID_FIELD = "id"
 KIND = "kind"
@@ -34,7 +34,6 @@ POSITION = "position"
 URL = "url"
 ARTICLE_TITLE = "article_title"
 COMMENT_COUNT = "comment_count"
-WORDS = "words"
 AUTHOR_NAME = "author_name"
 
 ARTICLE = "article"
@@ -66,7 +65,6 @@ def build_schema() -> Schema:
             URL: STORED(),
             ARTICLE_TITLE: STORED(),
             COMMENT_COUNT: STORED(),
-            WORDS: TEXT(analyzer=surface_analyzer(), phrase=False),
             AUTHOR_NAME: ID(),
         }
     )

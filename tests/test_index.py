@@ -1,0 +1,48 @@
+"""Index: vocabulary of surface words, completion lists, spelling suggestions, author names."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchkit import build_index, open_index
+from searchkit.index import edit_distance
+
+
+@pytest.fixture(scope="module")
+def index(corpus_index):
+    with open_index(corpus_index) as opened:
+        yield opened
+
+
+def test_words_are_surface_forms_by_frequency(index):
+    assert index.words("icebr") == ["icebreakers", "icebreaker"]
+    assert "icebreak" not in index.vocabulary()  # never a stem
+    assert index.words("erd") == ["erdoğan"]
+    assert index.words("zzzz") == []
+
+
+def test_suggest_the_nearest_frequent_word(index):
+    assert index.suggest("putn") == "putin"
+    assert index.suggest("wheet") == "wheat"
+    assert index.suggest("wheat") is None  # a known word needs no suggestion
+    assert index.suggest("qqqqqq") is None
+
+
+def test_author_names(index):
+    names = index.authors("mehmet")
+    assert names == ["Mehmet Aydın"]
+
+
+def test_vocabulary_grows_with_new_files(pages_copy, tmp_path):
+    build_index([pages_copy], tmp_path / "ix")
+    (pages_copy / "tram.txt").write_text("Tramway Opens\n\nThe tramway opened today.\n", encoding="utf-8")
+    build_index([pages_copy], tmp_path / "ix")
+    with open_index(tmp_path / "ix") as opened:
+        assert opened.words("tramw") == ["tramway"]
+        assert opened.vocabulary()["tramway"] == 1  # one document: the article (title and body)
+
+
+@pytest.mark.parametrize("a, b, distance", [("putn", "putin", 1), ("ab", "ba", 1), ("kitten", "sitting", 3), ("", "abc", 3)])
+def test_edit_distance(a, b, distance):
+    assert edit_distance(a, b) == distance
+    assert edit_distance(a, b, limit=1) == min(distance, 2)

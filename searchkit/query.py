@@ -45,6 +45,8 @@ _FIELD_NAMES = sorted(set(f.QUERY_FIELDS) - {f.DATE} | {"comments", "text"}, key
 _SYNTAX = re.compile(
     rf"""["()\[\]*?~^]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|(?:^|\s)[+-]\w|\b(?:{"|".join(_FIELD_NAMES)}):"""
 )
+_QUESTION_MARK = re.compile(r"\?(?!\w)")
+"""A question mark that ends a word ends a question; only ``te?t`` is a wildcard."""
 _DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]?|[<>]=?\s*\S+|\S+)", re.I)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WORD = re.compile(TOKEN_PATTERN)
@@ -70,7 +72,7 @@ class ParsedQuery:
 
 def parse_query(text: str, schema) -> ParsedQuery:
     """Turn user text into a :class:`ParsedQuery`; raises QuerySyntaxError only for bad dates."""
-    clean = " ".join(_CONTROL.sub(" ", text).split())
+    clean = " ".join(_QUESTION_MARK.sub(" ", _CONTROL.sub(" ", text)).split())
     notice = None
     clean, date_filter = _extract_dates(clean)
     words = tuple(_WORD.findall(clean))

@@ -162,3 +162,10 @@ def test_bad_date_is_a_clear_error(index):
 
 def test_url_query_finds_the_page(index):
     assert ids(index.search("http://example.org/report"))[0] == "science/exoplanet-water-vapour.txt"
+
+
+def test_a_question_mark_ends_a_question_not_a_wildcard(index):
+    question = index.search("Who grows the wheat?")
+    assert question.notice is None
+    assert ids(question)[0] == "business/australia-wheat-harvest-exports.txt"
+    assert ids(index.search("wh?at", scope="articles"))[0] == "business/australia-wheat-harvest-exports.txt"

@@ -23,9 +23,11 @@ same results.
 
 from __future__ import annotations
 
+import heapq
 import math
 from array import array
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 from whoosh.reading import TermNotFound
@@ -52,14 +54,41 @@ class BM25FParams:
 DEFAULT_PARAMS = BM25FParams()
 
 
+CACHED_POSTINGS = 4_000_000
+"""Decoded postings kept per searcher (about 8 bytes each): frequent words are decoded once."""
+CACHE_FROM = 2_000
+"""Posting lists shorter than this are cheap to decode and are not cached."""
+
+
 class _Leaf:
     """One segment: its reader, its first global docnum, and its field length bytes."""
 
-    def __init__(self, reader, offset: int):
+    def __init__(self, reader, offset: int, cache_budget: int = CACHED_POSTINGS):
         self.reader = reader
         self.offset = offset
+        self.cache_budget = cache_budget
         self.deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         self._lengths: dict[str, bytes | array] = {}
+        self._cache: OrderedDict[tuple[str, str], tuple[array, array]] = OrderedDict()
+        self._cached = 0
+
+    def cached_postings(self, field_name: str, term: str):
+        """:meth:`postings`, through a least-recently-used cache of long posting lists."""
+        key = (field_name, term)
+        found = self._cache.get(key)
+        if found is not None:
+            self._cache.move_to_end(key)
+            return found
+        ids, weights = self.postings(field_name, term)
+        if len(ids) >= CACHE_FROM:
+            found = (array("i", ids), array("f", weights))
+            self._cache[key] = found
+            self._cached += len(ids)
+            while self._cached > self.cache_budget and len(self._cache) > 1:
+                _, (old_ids, _) = self._cache.popitem(last=False)
+                self._cached -= len(old_ids)
+            return found
+        return ids, weights
 
     def length_bytes(self, field_name: str):
         """One quantised length byte per document (Whoosh stores lengths that way)."""
@@ -119,7 +148,8 @@ class BM25F:
     def __init__(self, reader, params: BM25FParams = DEFAULT_PARAMS, fields=(f.TITLE, f.BODY, f.COMMENT)):
         self.params = params
         self.fields = [name for name in fields if params.weights.get(name)]
-        self.leaves = [_Leaf(leaf, offset) for leaf, offset in reader.leaf_readers()]
+        leaves = reader.leaf_readers()
+        self.leaves = [_Leaf(leaf, offset, CACHED_POSTINGS // len(leaves)) for leaf, offset in leaves]
         self.doc_count = reader.doc_count()
         self._norms: dict[str, list[float]] = {}
         self._reader = reader
@@ -138,31 +168,141 @@ class BM25F:
             self._norms[field_name] = table
         return table
 
-    def score(self, terms: list[str]) -> tuple[dict[int, float], dict[int, int]]:
-        """Scores of every matching document, and how many distinct terms each holds."""
+    def score(self, terms: list[str], count_matches: bool = True) -> tuple[dict[int, float], Counter]:
+        """Scores of every matching document, and (``count_matches``) how many distinct terms each holds.
+
+        Per-document work is done with dict and set operations that run in C
+        wherever a document appears for only one field or one term.
+        """
         scores: dict[int, float] = {}
         matched: Counter[int] = Counter()
-        k1 = self.params.k1
+        for term in self.query_terms(terms):
+            frequencies = term.frequencies()
+            _add_into(scores, term.scores(frequencies))
+            if count_matches:
+                matched.update(frequencies.keys())
+        return scores, matched
+
+    def query_terms(self, terms: list[str]) -> list[QueryTerm]:
+        """The query's distinct terms that occur, with their postings and idf."""
+        found = []
         for term, repeats in Counter(terms).items():
-            frequencies: dict[int, float] = {}
+            postings = []
             for field_name in self.fields:
                 norms = self._norm_table(field_name)
                 for leaf in self.leaves:
-                    ids, weights = leaf.postings(field_name, term)
-                    if not ids:
-                        continue
-                    lengths = leaf.length_bytes(field_name)
-                    offset = leaf.offset
-                    get = frequencies.get
-                    for local, weight in zip(ids, weights, strict=True):
-                        docnum = local + offset
-                        frequencies[docnum] = get(docnum, 0.0) + weight * norms[lengths[local]]
-            if not frequencies:
-                continue
-            df = len(frequencies)
-            idf = repeats * math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5)) * (k1 + 1)
-            get = scores.get
-            for docnum, tf in frequencies.items():
-                scores[docnum] = get(docnum, 0.0) + idf * tf / (k1 + tf)
-            matched.update(frequencies.keys())
-        return scores, matched
+                    ids, weights = leaf.cached_postings(field_name, term)
+                    if len(ids):
+                        postings.append(_Postings(ids, weights, leaf.offset, leaf.length_bytes(field_name), norms))
+            if postings:
+                found.append(QueryTerm(term, repeats, postings, self))
+        return found
+
+    def top(self, query: list[QueryTerm], candidates: set[int], count: int) -> dict[int, float]:
+        """Exact scores of at least the ``count`` best of ``candidates`` (MaxScore).
+
+        Terms are taken from the highest possible contribution down. Once the
+        contributions still to come cannot lift a document that has none of
+        the terms seen so far above the ``count``-th best score, the remaining
+        terms only add to documents already scored. No document left out of
+        the result can rank among the first ``count``.
+        """
+        query = sorted(query, key=lambda term: term.bound, reverse=True)
+        remaining = sum(term.bound for term in query)
+        scores: dict[int, float] = {}
+        for position, term in enumerate(query):
+            if len(scores) >= count and remaining < heapq.nlargest(count, scores.values())[-1]:
+                for late in query[position:]:
+                    late.add_to_scored(scores)
+                break
+            _add_into(scores, term.scores(term.frequencies(candidates)))
+            remaining -= term.bound
+        return scores
+
+    def score_documents(self, query: list[QueryTerm], documents) -> dict[int, float]:
+        """Exact scores of a few documents, found by binary search in each posting list."""
+        scores = dict.fromkeys(documents, 0.0)
+        for term in query:
+            frequencies: dict[int, float] = {}
+            for part in term.postings:
+                for docnum in documents:
+                    local = docnum - part.offset
+                    at = bisect_left(part.ids, local)
+                    if at < len(part.ids) and part.ids[at] == local:
+                        normalised = part.weights[at] * part.norms[part.lengths[local]]
+                        frequencies[docnum] = frequencies.get(docnum, 0.0) + normalised
+            for docnum, score in term.scores(frequencies).items():
+                scores[docnum] += score
+        return scores
+
+
+@dataclass
+class _Postings:
+    """One term's postings in one field of one segment."""
+
+    ids: list[int] | array
+    weights: list[float] | array
+    offset: int
+    lengths: bytes | array
+    norms: list[float]
+
+    def global_ids(self):
+        return list(map(self.offset.__add__, self.ids)) if self.offset else self.ids
+
+    def frequencies(self) -> dict[int, float]:
+        norms, lengths = self.norms, self.lengths
+        normalised = [weight * norms[lengths[local]] for local, weight in zip(self.ids, self.weights, strict=True)]
+        return dict(zip(self.global_ids(), normalised, strict=True))
+
+
+class QueryTerm:
+    """One distinct query term: its postings in every field, its idf and its score bound."""
+
+    def __init__(self, text: str, repeats: int, postings: list[_Postings], scorer: BM25F):
+        self.text = text
+        self.postings = postings
+        self.k1 = scorer.params.k1
+        documents: set[int] = set()
+        for part in postings:
+            documents.update(part.global_ids())
+        self.documents = documents
+        df = len(documents)
+        self.factor = repeats * math.log(1 + (scorer.doc_count - df + 0.5) / (df + 0.5)) * (self.k1 + 1)
+        self.bound = self.factor
+        """No document scores more than this for the term (tf~ / (k1 + tf~) < 1)."""
+
+    def scores(self, frequencies: dict[int, float]) -> dict[int, float]:
+        factor, k1 = self.factor, self.k1
+        return {docnum: factor * tf / (k1 + tf) for docnum, tf in frequencies.items()}
+
+    def frequencies(self, among: set[int] | None = None) -> dict[int, float]:
+        """tf~ of every document holding the term (only those ``among``, when given)."""
+        total: dict[int, float] = {}
+        for part in self.postings:
+            found = part.frequencies()
+            if among is not None:
+                found = {docnum: found[docnum] for docnum in found.keys() & among}
+            _add_into(total, found)
+        return total
+
+    def add_to_scored(self, scores: dict[int, float]) -> None:
+        """Add this term's score to the documents already in ``scores``."""
+        frequencies: dict[int, float] = {}
+        for part in self.postings:
+            weights = dict(zip(part.global_ids(), part.weights, strict=True))
+            norms, lengths, offset = part.norms, part.lengths, part.offset
+            for docnum in weights.keys() & scores.keys():
+                normalised = weights[docnum] * norms[lengths[docnum - offset]]
+                frequencies[docnum] = frequencies.get(docnum, 0.0) + normalised
+        for docnum, score in self.scores(frequencies).items():
+            scores[docnum] += score
+
+
+def _add_into(total: dict[int, float], part: dict[int, float]) -> None:
+    """total += part, key by key; keys found in only one of them are copied in C."""
+    if not total:
+        total.update(part)
+        return
+    for key in part.keys() & total.keys():
+        part[key] += total[key]
+    total.update(part)

@@ -22,10 +22,11 @@ from __future__ import annotations
 import heapq
 import time
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from itertools import compress
 
 from whoosh.query import Every, Not, NullQuery, Query, Term
 
@@ -114,15 +115,32 @@ class Results:
 
 
 class _Layout:
-    """Per-searcher facts: which documents are articles, and each comment's article."""
+    """Per-searcher facts: which documents are articles, and each document's article."""
 
     def __init__(self, searcher):
         self.articles = sorted(searcher.docs_for_query(Term(f.KIND, f.ARTICLE)))
         self.article_set = frozenset(self.articles)
+        self.size = searcher.reader().doc_count_all()
+        self.parents = [0] * self.size
+        """docnum -> docnum of its article (an article is its own)."""
+        ends = self.articles[1:] + [self.size]
+        for start, end in zip(self.articles, ends, strict=True):
+            self.parents[start:end] = [start] * (end - start)
 
-    def parent(self, docnum: int) -> int:
-        """The article document a document belongs to (itself for an article)."""
-        return self.articles[bisect_right(self.articles, docnum) - 1]
+    def comments_under(self, article: int) -> range:
+        """The document numbers of an article's comments (and deleted documents among them)."""
+        index = bisect_right(self.articles, article)
+        end = self.articles[index] if index < len(self.articles) else self.size
+        return range(article + 1, end)
+
+    def fold(self, candidates: set[int]) -> set[int]:
+        """Drop the comments whose article is among the candidates: they show under it."""
+        matched_articles = candidates & self.article_set
+        if not matched_articles:
+            return candidates
+        comments = list(candidates - matched_articles)
+        under_matched = map(matched_articles.__contains__, map(self.parents.__getitem__, comments))
+        return candidates - set(compress(comments, under_matched))
 
 
 def _cached(searcher, name: str, make):
@@ -165,16 +183,16 @@ def search(
     filters = _filters(parsed, author, since, until)
     if parsed.any is NullQuery and not (parsed.date_filter is not None and not parsed.terms):
         return Results(query, 0, [], page, limit, time.perf_counter() - started, parsed.notice)
-    scores, matched = _score(searcher, parsed)
     layout = _cached(searcher, "_searchkit_layout", _Layout)
-    candidates = _restrict(searcher, layout, set(scores), scope, author, filters)
+    scored = _Scored(searcher, parsed)
+    candidates = _restrict(searcher, layout, set(scored.matching), scope, author, filters)
     if scope == "all":
-        matched_articles = candidates & layout.article_set
-        if matched_articles:
-            candidates = {d for d in candidates if d in matched_articles or layout.parent(d) not in matched_articles}
+        candidates = layout.fold(candidates)
+    scored.rank_within(candidates, page * limit, sort)
+    scores, matched = scored.scores, scored.matched
     ranked = _rank(searcher, parsed, scores, matched, candidates, page * limit, sort)
     terms = _highlight_terms(searcher, parsed.any)
-    comments_by_article = _comments_by_article(layout, scores, ranked[(page - 1) * limit :])
+    comments_by_article = _comments_by_article(layout, scored, ranked[(page - 1) * limit :])
     hits = [
         _hit(searcher, terms, rank, docnum, scores, comments_by_article, parsed, matched)
         for rank, docnum in enumerate(ranked[(page - 1) * limit :], start=(page - 1) * limit + 1)
@@ -182,14 +200,46 @@ def search(
     return Results(query, len(candidates), hits, page, limit, time.perf_counter() - started, parsed.notice)
 
 
-def _score(searcher, parsed: ParsedQuery) -> tuple[dict[int, float], dict[int, int] | None]:
-    """Scores of every matching document; for word queries also how many words each holds."""
-    if parsed.terms is not None and parsed.any is not NullQuery:
-        scorer = _cached(searcher, "_searchkit_bm25f", lambda s: BM25F(s.reader()))
-        return scorer.score(parsed.terms)
-    query = parsed.any if parsed.any is not NullQuery else Every()
-    results = searcher.search(query, limit=None)
-    return {hit.docnum: hit.score or 0.0 for hit in results}, None
+class _Scored:
+    """The documents a query matches, and the scores of those that can rank.
+
+    Word queries are scored by :class:`~searchkit.scoring.BM25F`: fully when
+    all-words-first tiers need every document's word count, else with
+    MaxScore, which scores only the documents that can reach the page asked
+    for. Queries with syntax are scored by Whoosh, every match.
+    """
+
+    def __init__(self, searcher, parsed: ParsedQuery):
+        self.parsed = parsed
+        self.matched: Counter | None = None
+        self.scorer = None
+        if parsed.terms is not None and parsed.any is not NullQuery:
+            self.scorer = _cached(searcher, "_searchkit_bm25f", lambda s: BM25F(s.reader()))
+            self.query_terms = self.scorer.query_terms(parsed.terms)
+            self.matching: set[int] = set().union(*(term.documents for term in self.query_terms))
+            self.scores: dict[int, float] = {}
+        else:
+            query = parsed.any if parsed.any is not NullQuery else Every()
+            self.scores = {hit.docnum: hit.score or 0.0 for hit in searcher.search(query, limit=None)}
+            self.matching = set(self.scores)
+
+    def rank_within(self, candidates: set[int], count: int, sort: str) -> None:
+        """Compute the scores that ranking ``count`` of ``candidates`` needs."""
+        if self.scorer is None:
+            return
+        if self.parsed.tiered:
+            self.scores, self.matched = self.scorer.score(self.parsed.terms, count_matches=True)
+        elif sort == "date":
+            self.scores, _ = self.scorer.score(self.parsed.terms, count_matches=False)
+        else:
+            self.scores = self.scorer.top(self.query_terms, candidates, count)
+
+    def score_of(self, documents: list[int]) -> dict[int, float]:
+        """Exact scores of some matching documents (computed when MaxScore skipped them)."""
+        missing = [docnum for docnum in documents if docnum not in self.scores]
+        if missing and self.scorer is not None:
+            self.scores.update(self.scorer.score_documents(self.query_terms, missing))
+        return {docnum: self.scores[docnum] for docnum in documents}
 
 
 def _filters(parsed: ParsedQuery, author, since, until) -> list[Query]:
@@ -235,20 +285,18 @@ def _rank(searcher, parsed, scores, matched, candidates: set[int], count: int, s
     if sort == "date":
         dates = searcher.reader().column_reader(f.DATE)
         return heapq.nlargest(count, candidates, key=lambda d: (dates[d], scores[d]))
-    return heapq.nlargest(count, candidates, key=lambda d: (scores[d], -d))
+    return heapq.nlargest(count, candidates.intersection(scores), key=lambda d: (scores[d], -d))
 
 
-def _comments_by_article(layout: _Layout, scores: dict[int, float], page: list[int]) -> dict[int, list[int]]:
-    """Matching comment documents under each article on the page."""
-    wanted = {d for d in page if d in layout.article_set}
-    grouped: dict[int, list[int]] = defaultdict(list)
-    if not wanted:
-        return grouped
-    for docnum in scores:
-        if docnum not in layout.article_set:
-            parent = layout.parent(docnum)
-            if parent in wanted:
-                grouped[parent].append(docnum)
+def _comments_by_article(layout: _Layout, scored: _Scored, page: list[int]) -> dict[int, list[int]]:
+    """Matching comment documents under each article on the page (their scores made exact)."""
+    grouped = {
+        article: [d for d in layout.comments_under(article) if d in scored.matching]
+        for article in page
+        if article in layout.article_set
+    }
+    for comments in grouped.values():
+        scored.score_of(comments)
     return grouped
 
 

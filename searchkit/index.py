@@ -33,6 +33,7 @@ from .errors import IndexBusyError, IndexNotFoundError, IndexVersionError, Searc
 
 STATE_FILE = "searchkit.json"
 LOCK_FILE = "searchkit.lock"
+OPEN_ATTEMPTS = 8
 INDEX_ENV = "SEARCHKIT_INDEX"
 DEFAULT_INDEX_DIR = "index"
 
@@ -174,17 +175,44 @@ class Index:
     def __init__(self, path: Path, state: IndexState):
         self.path = path
         self.state = state
-        try:
-            self._whoosh = whoosh_index.open_dir(str(path), indexname=state.indexname)
-        except Exception as exc:  # Whoosh raises many types for a damaged index
-            raise IndexVersionError(
-                f"{path}: the index cannot be opened ({type(exc).__name__}: {exc})",
-                hint="rebuild it with `searchkit index --rebuild`",
-            ) from None
+        self._whoosh = None
         self._searcher = None
         self._state_stamp = _stamp(path / STATE_FILE)
         self._vocabulary: dict[str, int] | None = None
         self._sorted_words: list[str] = []
+        self._open_searcher()
+
+    def _open_searcher(self) -> None:
+        """Open the live generation and a searcher on it.
+
+        A writer may swap generations or delete merged segment files between
+        reading the pointer and opening the files; then the pointer is read
+        again and the open retried.
+        """
+        problem = None
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                whoosh = whoosh_index.open_dir(str(self.path), indexname=self.state.indexname)
+                searcher = whoosh.searcher()
+            except Exception as exc:  # Whoosh raises many types for files that vanish or are damaged
+                problem = exc
+                time.sleep(0.02 * (attempt + 1))
+                state = IndexState.load(self.path)
+                if state is None:
+                    raise IndexNotFoundError(f"{self.path}: no searchkit index here") from None
+                state.check_version(self.path)
+                if state.indexname != self.state.indexname:
+                    self._vocabulary = None
+                self.state = state
+                self._state_stamp = _stamp(self.path / STATE_FILE)
+                continue
+            self._close_whoosh()
+            self._whoosh, self._searcher = whoosh, searcher
+            return
+        raise IndexVersionError(
+            f"{self.path}: the index cannot be opened ({type(problem).__name__}: {problem})",
+            hint="rebuild it with `searchkit index --rebuild`",
+        )
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None) -> Index:
@@ -203,10 +231,15 @@ class Index:
         self.close()
 
     def close(self) -> None:
+        self._close_whoosh()
+
+    def _close_whoosh(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-        self._whoosh.close()
+        if self._whoosh is not None:
+            self._whoosh.close()
+            self._whoosh = None
 
     @property
     def whoosh(self):
@@ -215,9 +248,9 @@ class Index:
 
     def searcher(self):
         """The shared Whoosh searcher, refreshed when a newer commit exists."""
+        if self._whoosh is None:
+            raise SearchkitError(f"{self.path}: the index is closed")
         self.refresh()
-        if self._searcher is None:
-            self._searcher = self._whoosh.searcher()
         return self._searcher
 
     def refresh(self) -> None:
@@ -230,12 +263,14 @@ class Index:
             state = IndexState.load(self.path)
         if state is not None and state.indexname != self.state.indexname:
             state.check_version(self.path)
-            fresh = Index(self.path, state)
-            self.close()
-            self.__dict__.update(fresh.__dict__)
-            return
-        if self._searcher is not None and not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            self.state = state
+            self._vocabulary = None
+            self._open_searcher()
+        elif not self._searcher.up_to_date():
+            # A new searcher, not Searcher.refresh(): refresh() reuses the
+            # segment readers of unchanged segment ids, whose cached deletions
+            # then miss the documents the new commit deleted.
+            self._open_searcher()
 
     # -- reading --------------------------------------------------------
     def stats(self) -> IndexStats:

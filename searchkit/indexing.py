@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -127,8 +128,9 @@ def build_index(
         finally:
             writer_index.close()
         state.save(folder)
-        if fresh and old_state is not None and old_state.indexname != state.indexname:
-            _remove_generation(folder, old_state.indexname)
+        keep = {state.indexname} | ({old_state.indexname} if old_state else set())
+        for stale in _generations(folder) - keep:
+            _remove_generation(folder, stale)
         report.files_indexed = len(state.files)
     report.seconds = time.perf_counter() - started
     return report
@@ -149,6 +151,11 @@ def _open_whoosh(folder: Path, state: IndexState):
             f"{folder}: the index cannot be opened ({type(exc).__name__}: {exc})",
             hint="rebuild it with `searchkit index --rebuild`",
         ) from None
+
+
+def _generations(folder: Path) -> set[str]:
+    """The Whoosh index names present in the folder (live, previous, and leftovers)."""
+    return {entry.name.split("_")[1] for entry in os.scandir(folder) if re.fullmatch(r"_g\d+_\d+\.toc", entry.name)}
 
 
 def _remove_generation(folder: Path, indexname: str) -> None:

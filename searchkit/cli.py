@@ -277,6 +277,92 @@ def stats_command(index_path, output_format):
         click.echo(stats_text(stats))
 
 
+@cli.command("shell", context_settings=CONTEXT)
+@index_option
+@click.option("--vi/--emacs", "vi", default=None, help="Editing mode [default: the config file's, else emacs].")
+@click.option(
+    "--page-size", type=click.IntRange(1, 1000), default=None, help="Hits per page [default: config, else 10]."
+)
+def shell_command(index_path, vi, page_size):
+    """Interactive search: type queries, page through hits, open articles.
+
+    Completes commands, fields, corpus words and author names; highlights the
+    query syntax; keeps a history shared between sessions (Ctrl-R searches
+    it). Type :help in the shell for its commands (:open N, :more N, :in,
+    :author, :since, :until, :sort, :limit, :json, :stats, :quit).
+    Settings: $XDG_CONFIG_HOME/searchkit/config.toml (editing_mode, page_size,
+    pager, colors).
+
+    \b
+    Examples:
+      searchkit shell
+      searchkit shell --index ~/scrapes.idx --vi --page-size 5
+    """
+    from .errors import SearchkitError
+
+    try:
+        path = _resolve_index(index_path)
+        from .shell import run_shell
+
+        code = run_shell(path, editing_mode=None if vi is None else ("vi" if vi else "emacs"), page_size=page_size)
+    except SearchkitError as error:
+        _fail(error)
+    sys.exit(code)
+
+
+@cli.command("eval", context_settings=CONTEXT)
+@click.argument("collection", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Build the collection's index here and keep it [default: a temporary folder].",
+)
+@format_option
+@click.option(
+    "--per-query",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write each query's figures to this file (TSV).",
+)
+def eval_command(collection, index_path, output_format, per_query):
+    """Measure ranking quality on a judged collection in BEIR format.
+
+    COLLECTION holds corpus.jsonl, queries.jsonl and qrels/test.tsv. The
+    corpus is indexed, every judged query runs as `searchkit query` runs it
+    (default options, 100 hits), and nDCG@10 (graded gains, as trec_eval),
+    Recall@100 and MRR@10 are printed with index time and query latency.
+
+    \b
+    Examples:
+      searchkit eval ../shared/eval/scifact
+      searchkit eval ~/beir/nfcorpus --format json --per-query nfcorpus.tsv
+    """
+    from .errors import SearchkitError
+    from .evaluation import evaluate
+    from .term.progress import IndexProgress
+
+    try:
+        with IndexProgress(description="indexing corpus") as progress:
+            report = evaluate(collection, index_path, progress=progress)
+    except SearchkitError as error:
+        _fail(error)
+    if per_query:
+        rows = ["query_id\tndcg@10\trecall@100\tmrr@10\trelevant\tfound\tms\tquery"]
+        rows += [
+            f"{s.query_id}\t{s.ndcg:.4f}\t{s.recall:.4f}\t{s.mrr:.4f}\t{s.relevant}\t{s.found}\t{s.milliseconds:.1f}\t"
+            + " ".join(s.query.split())
+            for s in report.per_query
+        ]
+        per_query.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    figures = report.as_dict()
+    if output_format == "json":
+        click.echo(json.dumps(figures))
+        return
+    width = max(len(name) for name in figures)
+    click.echo("\n".join(f"{name:<{width}}  {value}" for name, value in figures.items()))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI; never let a traceback reach the user."""
     try:

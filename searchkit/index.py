@@ -208,6 +208,7 @@ class Index:
                 continue
             self._close_whoosh()
             self._whoosh, self._searcher = whoosh, searcher
+            self._vocabulary = None  # a commit may have added words
             return
         raise IndexVersionError(
             f"{self.path}: the index cannot be opened ({type(problem).__name__}: {problem})",

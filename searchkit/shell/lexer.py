@@ -51,7 +51,7 @@ class QueryLexer(RegexLexer):
             (r"\s+", Whitespace),
             (r"(?i)(date:)(\[[^\]]*\]?|[<>]=?\s*\S+|[^\s()]+)", bygroups(FIELD, DATE)),
             (rf"(?i)\b({_FIELD_RE}):", FIELD),
-            (r'"[^"]*"?', PHRASE, "after"),
+            (r'"[^"\n]*"?', PHRASE, "after"),
             (r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b", OPERATOR),
             (r"(?<![^\s(])[+-](?=[\w\"(])", OPERATOR),
             (r"[()]", Punctuation),

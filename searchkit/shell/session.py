@@ -6,16 +6,25 @@ what they last asked (query, page) and got (results, timing), and the open
 prompt_toolkit or of how results are printed: the commands print, the toolbar
 reads. Output goes through :meth:`ShellState.echo` to an injectable stream.
 
-Two things are loaded in background threads, each with its own open index so
-no Whoosh reader is shared between threads: the index counts for the toolbar
+Two things are loaded in the background and loaded again when a search finds
+that the index changed on disk: the index counts for the toolbar
 (:meth:`ShellState.reload_stats`) and the completion vocabulary
-(:class:`~searchkit.shell.completer.Vocabulary`). Both are loaded again when a
-search finds that the index changed on disk.
+(:class:`~searchkit.shell.completer.Vocabulary`). On a large index both take
+seconds of work that holds the GIL in long stretches (a JSON parse, sorts,
+a walk over the lexicon), which would freeze typing in a thread of the
+shell's process; so the shell gives each a :class:`Worker`, a process of its
+own, and the threads here only wait for it. The vocabulary's worker also
+answers "did you mean" (``Index.suggest`` needs the same word list). Without
+workers (tests) the same work runs in threads, each with its own open index
+so that no Whoosh reader is shared between threads.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -27,16 +36,153 @@ from typing import TextIO
 import searchkit
 from searchkit.term.color import Painter
 
-from .completer import Vocabulary
+from .completer import Vocabulary, same_case, worker_suggest
 
 SCOPES = ("all", "articles", "comments")
 SORTS = ("relevance", "date")
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 MORE_LIKE_TERMS = 10
 """How many key terms of an article make its "more like this" query."""
+SUGGEST_TIMEOUT = 5.0
+"""Seconds "did you mean" waits for the vocabulary's worker (busy loading just after launch)."""
 
 _QUERY_WORD = re.compile(r"(?<![\w.'’*?])[^\W\d_][\w'’]*(?![\w'’]*[:*?])")
 _FIELD_OR_DATE = re.compile(r"(?i)\bdate:(\[[^\]]*\]?|\S+)|\b\w+:")
+
+
+class SuggestionsNotReady(Exception):
+    """The vocabulary is still loading: no "did you mean" for this query."""
+
+
+class WorkerUnavailable(OSError):
+    """The worker process could not be started or has died: do the work here."""
+
+
+class WorkerClosed(Exception):
+    """The shell closed the worker (it is leaving): nobody needs the answer."""
+
+
+class Worker:
+    """A process of its own for slow reads of the index, called one request at a time.
+
+    A plain child process (``python -c``, not multiprocessing, which would
+    re-import the program's ``__main__`` and respawn a worker that fails to
+    start for ever), in its own session so that Ctrl-C at the terminal never
+    reaches it. Requests and answers are pickles over its stdin and stdout;
+    it serves the functions of this package named in the request. It ends
+    when the shell closes it (:meth:`close` kills it mid-task, so leaving
+    never waits), when its stdin closes, or, mid-task, when the shell dies. When it cannot be started or
+    dies, :attr:`available` turns False and :meth:`call` raises
+    :class:`WorkerUnavailable`: callers then do the work themselves.
+    """
+
+    def __init__(self):
+        self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self.available = True
+        self.closed = False
+
+    def start(self) -> Worker:
+        """Start the process now (it takes a moment to import searchkit); returns self."""
+        with self._lock:
+            try:
+                self._ensure()
+            except WorkerUnavailable:
+                pass  # available is False: callers do the work themselves
+        return self
+
+    def _ensure(self) -> subprocess.Popen:
+        if self.closed:
+            raise WorkerClosed
+        if not self.available:
+            raise WorkerUnavailable("the worker process is not running")
+        if self._process is None:
+            package_root = str(Path(searchkit.__file__).resolve().parent.parent)
+            path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+            env = dict(os.environ, PYTHONPATH=path)
+            try:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-c", "from searchkit.shell.session import serve; serve()"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=env,
+                    start_new_session=True,
+                )
+            except OSError as exc:
+                self.available = False
+                raise WorkerUnavailable(f"cannot start a worker process: {exc}") from None
+        return self._process
+
+    def call(self, function: Callable, *args, timeout: float | None = None):
+        """``function(*args)`` in the worker; ``TimeoutError`` when it is still busy after ``timeout`` s."""
+        if not self._lock.acquire(timeout=-1 if timeout is None else timeout):
+            raise TimeoutError(f"the worker is busy ({timeout:g} s)")
+        try:
+            process = self._ensure()
+            try:
+                pickle.dump((function.__module__, function.__qualname__, args), process.stdin, pickle.HIGHEST_PROTOCOL)
+                process.stdin.flush()
+                ok, value = pickle.load(process.stdout)
+            except (OSError, EOFError, pickle.UnpicklingError) as exc:
+                if self.closed:
+                    raise WorkerClosed from None
+                self._stop()
+                self.available = False
+                raise WorkerUnavailable(f"the worker process ended ({type(exc).__name__})") from None
+        finally:
+            self._lock.release()
+        if not ok:
+            raise searchkit.SearchkitError(value)
+        return value
+
+    def close(self) -> None:
+        """Kill the worker, busy or not (without waiting for a call in progress to return)."""
+        self.closed = True
+        self._stop()
+
+    def _stop(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def serve() -> None:
+    """The worker's loop: read a request, call, answer; until stdin closes."""
+    import importlib
+
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    requests = sys.stdin.buffer
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not corrupt the answers
+    while True:
+        try:
+            module, name, args = pickle.load(requests)
+        except EOFError:
+            return
+        if not module.startswith("searchkit."):
+            answer = (False, f"{module}.{name}: not a searchkit function")
+        else:
+            try:
+                answer = (True, getattr(importlib.import_module(module), name)(*args))
+            except Exception as exc:  # reported to the shell as one line
+                answer = (False, f"{type(exc).__name__}: {exc}")
+        pickle.dump(answer, answers, pickle.HIGHEST_PROTOCOL)
+        answers.flush()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In the worker: end mid-task when the shell is gone (killed, its terminal closed)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def count_index(index_path: str) -> searchkit.IndexStats:
+    """``Index.stats()`` of a freshly opened index (run in a worker or a thread)."""
+    with searchkit.open_index(index_path) as index:
+        return index.stats()
 
 
 @dataclass
@@ -84,6 +230,9 @@ class ShellState:
     limit: int = 10
     pager: str = "less -R"
     vocabulary: Vocabulary | None = None
+    worker: Worker | None = None
+    """The vocabulary's worker, asked for "did you mean"; None: ``Index.suggest`` here."""
+    stats_worker: Worker | None = None
     filters: Filters = field(default_factory=Filters)
     screen_size: Callable[[], tuple[int, int]] = lambda: (24, 80)
     """(rows, columns) of the terminal, for deciding when to page."""
@@ -196,22 +345,38 @@ class ShellState:
         return results
 
     def correction(self, query: str) -> str | None:
-        """``query`` with misspelt words replaced by the closest corpus words, or None when none is."""
+        """``query`` with misspelt words replaced by the closest corpus words, or None when none is.
+
+        Raises :class:`SuggestionsNotReady` when the worker is still loading the vocabulary.
+        """
+        words = sorted({m.group() for m in _QUERY_WORD.finditer(query) if _may_fix(m.group())})
+        better = dict(zip(words, self.suggest(words), strict=True))
         changed = False
 
         def fix(match: re.Match) -> str:
             nonlocal changed
             word = match.group()
-            if word in OPERATORS or len(word) < 3:
-                return word
-            better = self.index.suggest(word)
-            if not better or better == word.lower():
+            found = better.get(word)
+            if not found or found == word.lower():
                 return word
             changed = True
-            return _same_case(word, better)
+            return same_case(word, found)
 
         corrected = _QUERY_WORD.sub(fix, query)
         return corrected if changed else None
+
+    def suggest(self, words: list[str]) -> list[str | None]:
+        """``Index.suggest`` for each word: in the vocabulary's worker when there is one."""
+        if not words:
+            return []
+        if self.worker is not None and self.worker.available:
+            try:
+                return self.worker.call(worker_suggest, str(self.index_path), words, timeout=SUGGEST_TIMEOUT)
+            except TimeoutError:
+                raise SuggestionsNotReady from None
+            except WorkerUnavailable:
+                pass  # no worker process after all: look them up here
+        return [self.index.suggest(word) for word in words]
 
     # -- the index changing under us ---------------------------------------
     def refresh(self) -> bool:
@@ -223,16 +388,36 @@ class ShellState:
         self._searcher = searcher
         self.reload_stats()
         if self.vocabulary is not None:
-            self.vocabulary.start(self.index_path)
+            self.vocabulary.start(self.index_path, fresh=True)
         return True
 
+    def current_stats(self, on_wait: Callable[[], None] = lambda: None) -> searchkit.IndexStats:
+        """The counts of the index as it is now: the cached ones unless it changed (then counted again).
+
+        ``on_wait`` is called first when the counting is still going on.
+        """
+        self.refresh()
+        if self._stats_thread is not None and self._stats_thread.is_alive():
+            on_wait()
+            self._stats_thread.join()
+        if self.stats is None:
+            self.reload_stats(background=False)
+        if self.stats is None:
+            raise searchkit.SearchkitError(f"{self.index_path}: cannot count the index ({self.stats_error})")
+        return self.stats
+
     def reload_stats(self, background: bool = True) -> None:
-        """Count articles and comments again, in a thread with its own index (counting terms is slow)."""
+        """Count the index again: in the stats worker when there is one, else in a thread with its own index."""
 
         def work():
             try:
-                with searchkit.open_index(self.index_path) as index:
-                    self.stats = index.stats()
+                worker = self.stats_worker if background else None
+                try:
+                    if worker is None or not worker.available:
+                        raise OSError("no worker")
+                    self.stats = worker.call(count_index, str(self.index_path))
+                except OSError:
+                    self.stats = count_index(str(self.index_path))
                 self.stats_error = None
             except Exception as exc:  # the toolbar says so; the session goes on
                 self.stats_error = f"{type(exc).__name__}: {exc}"
@@ -252,10 +437,5 @@ class ShellState:
             self.vocabulary.wait(timeout)
 
 
-def _same_case(original: str, word: str) -> str:
-    """``word`` written with the capitalisation of ``original`` (Putn -> Putin, NATP -> NATO)."""
-    if original.isupper() and len(original) > 1:
-        return word.upper()
-    if original[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
+def _may_fix(word: str) -> bool:
+    return word not in OPERATORS and len(word) >= 3

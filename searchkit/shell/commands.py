@@ -1,0 +1,346 @@
+"""The shell's ``:commands``, in one registry that drives dispatch, ``:help`` and completion.
+
+A command is a function ``(state, argument)`` registered with :func:`command`;
+its docstring is its help (first line: the summary ``:help`` lists), and its
+optional ``complete(state, prefix)`` lists ``(text, meta)`` pairs for its
+argument. :func:`dispatch` runs one line typed at the prompt: a command, a
+query, or an empty line (the next page).
+
+Library errors (:class:`searchkit.SearchkitError`, such as a date that
+cannot be read) are printed as one line and the session goes on.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import searchkit
+from searchkit.term.color import BOLD, DIM
+from searchkit.term.pager import page
+from searchkit.term.render import article_text, results_json, results_text, stats_text
+
+from .session import SCOPES, SORTS, ShellState, SuggestionsNotReady
+
+Completions = Iterable[tuple[str, str]]
+
+
+class ExitShell(Exception):
+    """Raised by ``:quit`` to end the session."""
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    run: Callable[[ShellState, str], None]
+    usage: str
+    doc: str
+    complete: Callable[[ShellState, str], Completions] | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0]
+
+
+COMMANDS: dict[str, Command] = {}
+"""Registered commands by name, in the order ``:help`` lists them."""
+
+
+def command(name: str, usage: str = "", complete=None, aliases: tuple[str, ...] = ()):
+    """Register the decorated function as ``:name``; its docstring is its help."""
+
+    def register(run):
+        COMMANDS[name] = Command(
+            name, run, f":{name}" + (f" {usage}" if usage else ""), inspect.getdoc(run) or "", complete, aliases
+        )
+        return run
+
+    return register
+
+
+def lookup(name: str) -> Command | None:
+    """The command called ``name`` (without the colon) or one of its aliases."""
+    name = name.lower()
+    found = COMMANDS.get(name)
+    if found is None:
+        found = next((c for c in COMMANDS.values() if name in c.aliases), None)
+    return found
+
+
+def all_commands() -> list[Command]:
+    return list(COMMANDS.values())
+
+
+# -- running a line -----------------------------------------------------------
+def dispatch(state: ShellState, line: str) -> None:
+    """Run one line typed at the prompt. Raises :class:`ExitShell` to end the session."""
+    text = line.strip()
+    try:
+        if not text:
+            if state.results is not None:
+                _turn(state, 1)
+        elif text.startswith(":"):
+            name, _, argument = text[1:].partition(" ")
+            found = lookup(name)
+            if found is None:
+                state.echo(f"unknown command :{name} (:help lists the commands)")
+                return
+            found.run(state, argument.strip())
+        else:
+            show_results(state, state.search(text))
+    except searchkit.SearchkitError as error:
+        state.echo(error_line(error))
+
+
+def error_line(error: searchkit.SearchkitError) -> str:
+    hint = getattr(error, "hint", None)
+    return f"error: {error.message}" + (f" ({hint})" if hint else "")
+
+
+def show_results(state: ShellState, results: searchkit.Results) -> None:
+    """Print results as ``searchkit query`` does, then "did you mean" when nothing matched."""
+    paint = state.paint
+    if state.label:
+        state.echo(paint(state.label, BOLD))
+    if results.notice:
+        state.echo(paint(f"note: {results.notice}", DIM))
+    state.echo(results_text(results, paint))
+    if not results.total and state.label is None:
+        try:
+            corrected = state.correction(results.query)
+        except SuggestionsNotReady:
+            state.echo(paint("(no spelling suggestions yet: the vocabulary is still loading)", DIM))
+            return
+        if corrected:
+            state.echo(f"did you mean: {paint(corrected, BOLD)}")
+
+
+def _turn(state: ShellState, step: int) -> None:
+    results = state.turn_page(step)
+    if results is not None:
+        show_results(state, results)
+    elif state.results is None:
+        state.echo("no results yet: type a query")
+    elif state.label is not None:
+        state.echo(f"{state.label}: one page only")
+    else:
+        state.echo("already on the last page" if step > 0 else "already on the first page")
+
+
+def _rerun(state: ShellState) -> None:
+    """After a setting changed: search the current query again, else say what is set."""
+    if state.query is not None and state.label is None:
+        show_results(state, state.search(state.query))
+    else:
+        active = state.filters.describe()
+        state.echo("filters: " + (", ".join(active) if active else "none") + f"; hits per page: {state.limit}")
+
+
+def _hit(state: ShellState, argument: str, usage: str) -> searchkit.Hit | None:
+    if state.results is None:
+        state.echo("no results yet: type a query first")
+        return None
+    try:
+        rank = int(argument.lstrip("#"))
+    except ValueError:
+        state.echo(f"usage: {usage} (N is a hit number from the list)")
+        return None
+    hit = state.hit(rank)
+    if hit is None:
+        ranks = [h.rank for h in state.results]
+        shown = f"hits {ranks[0]}-{ranks[-1]} are shown" if ranks else "no hits are shown"
+        state.echo(f"no hit {rank} here ({shown})")
+    return hit
+
+
+# -- argument completers ---------------------------------------------------------
+def _complete_choices(choices: tuple[str, ...]):
+    def complete(state, prefix: str) -> Completions:
+        return [(choice, "") for choice in choices if choice.startswith(prefix.lower())]
+
+    return complete
+
+
+def _complete_hits(state, prefix: str) -> Completions:
+    hits = state.results.hits if state is not None and state.results is not None else []
+    return [(str(hit.rank), _shorten(hit.title, 50)) for hit in hits if str(hit.rank).startswith(prefix)]
+
+
+def _complete_authors(state, prefix: str) -> Completions:
+    if state is None or state.vocabulary is None:
+        return []
+    return [(name, f"{count:,} comments") for name, count in state.vocabulary.authors(prefix)]
+
+
+def _complete_commands(state, prefix: str) -> Completions:
+    return [(c.name, c.summary) for c in COMMANDS.values() if c.name.startswith(prefix.lstrip(":"))]
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# -- the commands -------------------------------------------------------------------
+@command("help", "[COMMAND]", complete=_complete_commands, aliases=("h", "?"))
+def help_command(state: ShellState, argument: str) -> None:
+    """This list, or one command in full.
+
+    Type a query and Enter for ranked hits, as `searchkit query` shows them.
+    """
+    if argument:
+        found = lookup(argument.lstrip(":"))
+        if found is None:
+            state.echo(f"unknown command :{argument.lstrip(':')} (:help lists the commands)")
+            return
+        aliases = ", ".join(f":{alias}" for alias in found.aliases)
+        state.echo(state.paint(found.usage, BOLD) + (f"  (also {aliases})" if aliases else ""))
+        state.echo(found.doc)
+        return
+    state.echo(HELP_INTRO)
+    width = max(len(c.usage) for c in COMMANDS.values())
+    for found in COMMANDS.values():
+        state.echo(f"  {found.usage:<{width}}  {found.summary}")
+    state.echo(HELP_KEYS)
+
+
+HELP_INTRO = """\
+Type a query and Enter: ranked hits, as `searchkit query` prints them.
+Query syntax: "exact phrase", AND OR NOT, title: body: comment: author:,
+date:2022 or date:[2020 to 2022-06], wildcards organi*, fuzzy putn~, boosts wheat^2.
+Enter on an empty line shows the next page.
+
+Commands:"""
+
+HELP_KEYS = """
+Keys: Tab completes (commands, fields, words, authors); the right arrow takes the grey
+suggestion from history; Ctrl-R searches history; Ctrl-C clears the line or stops a search;
+Ctrl-D or :quit leaves; F4 switches between emacs and vi editing."""
+
+
+@command("next", aliases=("n",))
+def next_command(state: ShellState, argument: str) -> None:
+    """The next page of hits (also: Enter on an empty line)."""
+    _turn(state, 1)
+
+
+@command("prev", aliases=("p", "previous"))
+def prev_command(state: ShellState, argument: str) -> None:
+    """The previous page of hits."""
+    _turn(state, -1)
+
+
+@command("open", "N", complete=_complete_hits, aliases=("o", "show"))
+def open_command(state: ShellState, argument: str) -> None:
+    """The whole article of hit N with all its comments, matched words highlighted.
+
+    Longer than the screen, it goes through the pager (the config file's
+    `pager`, else $PAGER, else less -R).
+    """
+    hit = _hit(state, argument, ":open N")
+    if hit is None:
+        return
+    article = state.index.article(hit.article_id)
+    text = article_text(article, state.paint, state.highlight_terms())
+    if hit.kind == "comment":
+        who = hit.author or "anonymous"
+        text = state.paint(f"hit {hit.rank} is a comment by {who}, below the article", DIM) + "\n" + text
+    page(text, state.out, command=state.pager, size=state.screen_size())
+
+
+@command("more", "N", complete=_complete_hits, aliases=("like",))
+def more_command(state: ShellState, argument: str) -> None:
+    """Articles like the article of hit N (its key terms as a query)."""
+    hit = _hit(state, argument, ":more N")
+    if hit is None:
+        return
+    show_results(state, state.more_like(hit))
+
+
+@command("in", "all|articles|comments", complete=_complete_choices(SCOPES))
+def in_command(state: ShellState, argument: str) -> None:
+    """Search articles, comments, or both (all)."""
+    if not argument:
+        state.echo(f"searching {state.filters.scope}; :in {'|'.join(SCOPES)} changes it")
+        return
+    if argument.lower() not in SCOPES:
+        state.echo(f"usage: :in {'|'.join(SCOPES)}")
+        return
+    state.set_filters(scope=argument.lower())
+    _rerun(state)
+
+
+@command("author", "[NAME]", complete=_complete_authors)
+def author_command(state: ShellState, argument: str) -> None:
+    """Only comments whose author name holds these words; alone: any author."""
+    state.set_filters(author=argument.strip('"') or None)
+    _rerun(state)
+
+
+@command("since", "[DATE]")
+def since_command(state: ShellState, argument: str) -> None:
+    """Only hits from DATE on (2022, 2022-05, 2022-05-14); alone: no lower bound."""
+    state.set_filters(since=argument or None)
+    _rerun(state)
+
+
+@command("until", "[DATE]")
+def until_command(state: ShellState, argument: str) -> None:
+    """Only hits up to DATE, inclusive; alone: no upper bound."""
+    state.set_filters(until=argument or None)
+    _rerun(state)
+
+
+@command("sort", "relevance|date", complete=_complete_choices(SORTS))
+def sort_command(state: ShellState, argument: str) -> None:
+    """Order hits by relevance, or by date (newest first)."""
+    if not argument:
+        state.echo(f"sorted by {state.filters.sort}; :sort {'|'.join(SORTS)} changes it")
+        return
+    if argument.lower() not in SORTS:
+        state.echo(f"usage: :sort {'|'.join(SORTS)}")
+        return
+    state.set_filters(sort=argument.lower())
+    _rerun(state)
+
+
+@command("limit", "N")
+def limit_command(state: ShellState, argument: str) -> None:
+    """Show N hits per page (1 to 1000)."""
+    if not argument:
+        state.echo(f"hits per page: {state.limit}")
+        return
+    try:
+        limit = int(argument)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= 1000:
+        state.echo("usage: :limit N, with N from 1 to 1000")
+        return
+    state.limit = limit
+    state.on_update()
+    _rerun(state)
+
+
+@command("json")
+def json_command(state: ShellState, argument: str) -> None:
+    """The current page of hits as JSON, as `searchkit query --format json` prints it."""
+    if state.results is None:
+        state.echo("no results yet: type a query first")
+        return
+    state.echo(json.dumps(results_json(state.results), ensure_ascii=False))
+
+
+@command("stats")
+def stats_command(state: ShellState, argument: str) -> None:
+    """The index's counts: articles, comments, terms, size."""
+    stats = state.current_stats(on_wait=lambda: state.echo(state.paint("counting (Ctrl-C to stop waiting)…", DIM)))
+    state.echo(stats_text(stats))
+
+
+@command("quit", aliases=("q", "exit"))
+def quit_command(state: ShellState, argument: str) -> None:
+    """Leave the shell (also Ctrl-D)."""
+    raise ExitShell

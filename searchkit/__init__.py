@@ -37,6 +37,7 @@ _EXPORTS = {
     "IndexVersionError": "errors",
     "IndexBusyError": "errors",
     "QuerySyntaxError": "errors",
+    "QueryTimeoutError": "errors",
     "SourceError": "errors",
 }
 

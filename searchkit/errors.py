@@ -36,6 +36,10 @@ class QuerySyntaxError(SearchkitError):
     """A query (or a filter value such as a date) that cannot be understood."""
 
 
+class QueryTimeoutError(SearchkitError):
+    """A query (a runaway wildcard or fuzzy term) that ran past the time limit."""
+
+
 class SourceError(SearchkitError):
     """An input file that cannot be read or parsed."""
 

@@ -28,10 +28,12 @@ from datetime import date
 from functools import cached_property
 from itertools import compress
 
+from whoosh.collectors import TimeLimitCollector
 from whoosh.query import Every, Not, NullQuery, Query, Term
+from whoosh.searching import TimeLimit
 
 from . import schema as f
-from .errors import QuerySyntaxError
+from .errors import QuerySyntaxError, QueryTimeoutError
 from .query import ParsedQuery, author_query, date_range, parse_query
 from .scoring import BM25F
 from .snippets import Snippet, highlight_all, make_snippet
@@ -39,6 +41,8 @@ from .snippets import Snippet, highlight_all, make_snippet
 SCOPES = ("all", "articles", "comments")
 SORTS = ("relevance", "date")
 COMMENTS_PER_HIT = 3
+QUERY_SECONDS = 10.0
+"""Queries with syntax scored by Whoosh are stopped after this long (a runaway wildcard)."""
 MAX_HIGHLIGHT_TERMS = 1000
 """A wildcard such as ``a*`` expands to at most this many highlighted terms per leaf."""
 
@@ -220,7 +224,15 @@ class _Scored:
             self.scores: dict[int, float] = {}
         else:
             query = parsed.any if parsed.any is not NullQuery else Every()
-            self.scores = {hit.docnum: hit.score or 0.0 for hit in searcher.search(query, limit=None)}
+            collector = TimeLimitCollector(searcher.collector(limit=None), QUERY_SECONDS, use_alarm=False)
+            try:
+                searcher.search_with_collector(query, collector)
+            except TimeLimit:
+                raise QueryTimeoutError(
+                    f"query {parsed.text!r} ran for more than {QUERY_SECONDS:g} s and was stopped",
+                    hint="narrow wildcards (organi* rather than *a*) or fuzzy terms",
+                ) from None
+            self.scores = {hit.docnum: hit.score or 0.0 for hit in collector.results()}
             self.matching = set(self.scores)
 
     def rank_within(self, candidates: set[int], count: int, sort: str) -> None:

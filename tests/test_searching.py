@@ -169,3 +169,11 @@ def test_a_question_mark_ends_a_question_not_a_wildcard(index):
     assert question.notice is None
     assert ids(question)[0] == "business/australia-wheat-harvest-exports.txt"
     assert ids(index.search("wh?at", scope="articles"))[0] == "business/australia-wheat-harvest-exports.txt"
+
+
+def test_runaway_queries_stop_with_a_clear_error(index, monkeypatch):
+    from searchkit import QueryTimeoutError
+
+    monkeypatch.setattr("searchkit.searching.QUERY_SECONDS", 0.0)
+    with pytest.raises(QueryTimeoutError, match=r"ran for more than 0 s and was stopped"):
+        index.search("*a*")

@@ -199,7 +199,7 @@ def query_command(words, index_path, scope, author, since, until, sort, limit, p
 
         with open_index(path) as index:
             results = index.search(
-                " ".join(words),
+                " ".join(words).encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
                 scope=scope,
                 author=author,
                 since=since,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import time
 from bisect import bisect_left
 from collections import Counter
@@ -33,7 +34,7 @@ from .errors import IndexBusyError, IndexNotFoundError, IndexVersionError, Searc
 
 STATE_FILE = "searchkit.json"
 LOCK_FILE = "searchkit.lock"
-OPEN_ATTEMPTS = 8
+OPEN_ATTEMPTS = 3
 INDEX_ENV = "SEARCHKIT_INDEX"
 DEFAULT_INDEX_DIR = "index"
 
@@ -46,12 +47,14 @@ def default_index_path() -> Path:
 @dataclass
 class IndexState:
     """The index's state: ``searchkit.json`` (schema version and the live
-    ``indexname``, tiny, read before every search), ``<indexname>.files.json``
-    (the fingerprint of every input file, read by the indexer) and
-    ``<indexname>.words.json`` (every word as written, lower-cased, with the
-    number of documents it was indexed from: completion and "did you mean"
-    offer these, never stems). Word counts only grow between rebuilds: a
-    word of a deleted file stays in the vocabulary until ``--rebuild``."""
+    ``indexname``, tiny, read before every search) and ``<indexname>.files.json``:
+    ``{"files": ..., "words": ...}``, the fingerprint of every input file and
+    every word as written, lower-cased, with the number of documents it was
+    indexed from (completion and "did you mean" offer these, never stems).
+    Both are written in one atomic replace, so a killed run never leaves
+    words counted for files it did not record, or the reverse. Word counts
+    only grow between rebuilds: a word of a deleted file stays in the
+    vocabulary until ``--rebuild``."""
 
     schema_version: int = f.SCHEMA_VERSION
     indexname: str = "g1"
@@ -63,24 +66,25 @@ class IndexState:
         raw = _read_json(folder / STATE_FILE)
         if raw is None:
             return None
+        if not isinstance(raw, dict) or not re.fullmatch(r"g\d+", str(raw.get("indexname", "g1"))):
+            raise IndexVersionError(
+                f"{folder / STATE_FILE}: unreadable index state (not a searchkit state object)",
+                hint="rebuild the index with `searchkit index --rebuild`",
+            )
         state = cls(schema_version=raw.get("schema_version", 0), indexname=raw.get("indexname", "g1"))
         if with_files:
-            state.files = _read_json(folder / state.files_name) or {}
-            state.words = Counter(_read_json(folder / state.words_name) or {})
+            saved = _read_json(folder / state.files_name) or {}
+            state.files = saved.get("files", {})
+            state.words = Counter(saved.get("words", {}))
         return state
 
     @property
     def files_name(self) -> str:
         return f"{self.indexname}.files.json"
 
-    @property
-    def words_name(self) -> str:
-        return f"{self.indexname}.words.json"
-
     def save(self, folder: Path) -> None:
         """Write the file list and vocabulary, then switch the pointer; each write is atomic."""
-        _write_json(folder / self.files_name, self.files)
-        _write_json(folder / self.words_name, dict(self.words))
+        _write_json(folder / self.files_name, {"files": self.files, "words": dict(self.words)})
         _write_json(folder / STATE_FILE, {"schema_version": self.schema_version, "indexname": self.indexname})
 
     def check_version(self, folder: Path) -> None:
@@ -125,8 +129,11 @@ def index_exists(path: str | os.PathLike) -> bool:
 @contextmanager
 def write_lock(folder: Path, timeout: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the index folder's write lock; wait up to ``timeout`` seconds for it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = open(folder / LOCK_FILE, "a+")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / LOCK_FILE, "a+")
+    except OSError as exc:
+        raise SearchkitError(f"{folder}: cannot write the index: {exc.strerror or exc}") from None
     try:
         deadline = time.monotonic() + timeout
         told = False
@@ -324,7 +331,7 @@ class Index:
         """Every word of the corpus as written (lower-cased), with its document count."""
         if self._vocabulary is None:
             state = IndexState(indexname=self.state.indexname)
-            self._vocabulary = _read_json(self.path / state.words_name) or {}
+            self._vocabulary = (_read_json(self.path / state.files_name) or {}).get("words", {})
             self._sorted_words = sorted(self._vocabulary)
         return self._vocabulary
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -113,22 +114,35 @@ def build_index(
         files, errors = discover(paths)
         report.skipped.extend(str(error) for error in errors)
         roots = [Path(p).resolve() for p in paths]
-        old_state = IndexState.load(folder)
-        if state is None:
-            new_name = _next_name(old_state)
-            _remove_generation(folder, new_name)  # leftovers of a rebuild that was killed
-            state = IndexState(indexname=new_name)
-            writer_index = whoosh_index.create_in(str(folder), f.build_schema(), indexname=new_name)
-            fresh = True
-        else:
-            writer_index = _open_whoosh(folder, state)
-            fresh = False
         try:
-            _update(writer_index, state, files, roots, fresh, jobs, progress, report)
-        finally:
-            writer_index.close()
-        state.save(folder)
-        keep = {state.indexname} | ({old_state.indexname} if old_state else set())
+            old_state = IndexState.load(folder)
+        except IndexVersionError:
+            if not rebuild:
+                raise
+            old_state = None  # a damaged pointer: the rebuild replaces it
+        live = old_state.indexname if old_state is not None else None
+        try:
+            if state is None:
+                new_name = _next_name(folder, old_state)
+                _remove_generation(folder, new_name)  # leftovers of a rebuild that was killed
+                state = IndexState(indexname=new_name)
+                writer_index = whoosh_index.create_in(str(folder), f.build_schema(), indexname=new_name)
+                fresh = True
+            else:
+                writer_index = _open_whoosh(folder, state)
+                fresh = False
+            try:
+                _update(writer_index, state, files, roots, fresh, jobs, progress, report)
+            finally:
+                writer_index.close()
+            state.save(folder)
+        except BaseException as exc:
+            if state is not None and state.indexname != live:
+                _remove_generation(folder, state.indexname)  # a half-written rebuild
+            if isinstance(exc, OSError):
+                raise SearchkitError(f"{folder}: cannot write the index: {exc.strerror or exc}") from None
+            raise
+        keep = {state.indexname} | ({live} if live else set())
         for stale in _generations(folder) - keep:
             _remove_generation(folder, stale)
         report.files_indexed = len(state.files)
@@ -136,16 +150,17 @@ def build_index(
     return report
 
 
-def _next_name(old: IndexState | None) -> str:
-    if old is None:
-        return "g1"
-    number = int(old.indexname[1:]) if old.indexname[1:].isdigit() else 0
-    return f"g{number + 1}"
+def _next_name(folder: Path, old: IndexState | None) -> str:
+    """A generation name above the live one and every one present in the folder."""
+    names = _generations(folder) | ({old.indexname} if old else set())
+    return f"g{max((int(name[1:]) for name in names if name[1:].isdigit()), default=0) + 1}"
 
 
 def _open_whoosh(folder: Path, state: IndexState):
     try:
-        return whoosh_index.open_dir(str(folder), indexname=state.indexname)
+        ix = whoosh_index.open_dir(str(folder), indexname=state.indexname)
+        ix.reader().close()  # opens every segment: a damaged one fails here, not halfway through a run
+        return ix
     except Exception as exc:
         raise IndexVersionError(
             f"{folder}: the index cannot be opened ({type(exc).__name__}: {exc})",
@@ -162,7 +177,10 @@ def _remove_generation(folder: Path, indexname: str) -> None:
     for entry in os.scandir(folder):
         if entry.name.startswith((f"_{indexname}_", f"{indexname}_", f"{indexname}.")):
             try:
-                os.unlink(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
             except OSError:
                 pass
 
@@ -196,9 +214,20 @@ def _plan(state: IndexState, files: list[SourceFile], roots: list[Path], fresh: 
     gone = [
         source_id
         for source_id, entry in state.files.items()
-        if source_id not in seen and _under(Path(entry.get("path", "")), roots) and not Path(entry["path"]).exists()
+        if source_id not in seen and _under(Path(entry.get("path", "")), roots) and _vanished(Path(entry["path"]))
     ]
     return todo, gone
+
+
+def _vanished(path: Path) -> bool:
+    """True only when the file is known to be gone (not when it cannot be looked at)."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _under(path: Path, roots: list[Path]) -> bool:
@@ -221,12 +250,12 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
             else:
                 articles, problems = outcome
                 report.problems.extend(problems)
+                if not articles and problems:
+                    report.skipped.append(f"{source.path}: no readable article in the file")
+                    continue
                 if not fresh:
                     writer.delete_by_term(f.SOURCE, source.source_id)
                 counts = _write_articles(writer, articles, report, state.words)
-                if counts == 0 and problems:
-                    report.skipped.append(f"{source.path}: no readable article in the file")
-                    continue
                 stamp.setdefault("digest", None)
                 stamp.update(path=str(source.path.resolve()), articles=counts)
                 state.files[source.source_id] = stamp
@@ -237,15 +266,30 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
             if progress:
                 progress(done, len(todo), report.articles)
         writer.commit()
-    except OSError as exc:
-        writer.cancel()
-        raise SearchkitError(f"{report.index_path}: cannot write the index: {exc.strerror or exc}") from None
     except BaseException:
-        writer.cancel()
+        _cancel(ix, writer)
         raise
     for entry in state.files.values():
         if entry.get("digest") is None:
             entry["digest"] = _safe_digest(Path(entry["path"]))
+
+
+def _cancel(ix, writer) -> None:
+    """Cancel the writer and delete what it wrote (its segment files are garbage, maybe large)."""
+    segment = getattr(writer, "newsegment", None)
+    try:
+        writer.cancel()
+    except Exception:  # closing files can fail again on a full disk
+        pass
+    shutil.rmtree(os.path.join(ix.storage.folder, f"{ix.indexname}.tmp"), ignore_errors=True)
+    if segment is not None:
+        prefix = segment.segment_id()
+        for name in list(ix.storage.list()):
+            if name.startswith(prefix):
+                try:
+                    ix.storage.delete_file(name)
+                except OSError:
+                    pass
 
 
 def _open_writer(ix, jobs: int, files: int):

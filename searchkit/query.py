@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from whoosh import qparser
-from whoosh.query import And, AndNot, DateRange, Not, NullQuery, Or, Query, Term
+from whoosh.query import And, AndNot, DateRange, FuzzyTerm, Not, NullQuery, Or, Query, Term
 
 from . import schema as f
 from .analysis import TOKEN_PATTERN, NewsFilter, fold
@@ -89,7 +89,22 @@ def parse_query(text: str, schema) -> ParsedQuery:
     except Exception:  # Whoosh's parser raises assorted errors on odd input
         notice = "query syntax not understood, searched as plain words"
         return ParsedQuery(text, words_query(words), word_terms(words), date_filter, words, notice)
+    if _cap_fuzzy(parsed):
+        notice = f"fuzzy terms allow at most {MAX_FUZZY_EDITS} edits; searched with {MAX_FUZZY_EDITS}"
     return ParsedQuery(text, exclude_negatives(parsed), None, date_filter, words, notice)
+
+
+MAX_FUZZY_EDITS = 2
+"""``word~N`` with a larger N matches nearly every word and takes seconds: it is capped."""
+
+
+def _cap_fuzzy(query: Query) -> bool:
+    capped = False
+    for leaf in query.leaves():
+        if isinstance(leaf, FuzzyTerm) and leaf.maxdist > MAX_FUZZY_EDITS:
+            leaf.maxdist = MAX_FUZZY_EDITS
+            capped = True
+    return capped
 
 
 def exclude_negatives(query: Query) -> Query:

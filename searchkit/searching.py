@@ -26,10 +26,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from itertools import compress
+from itertools import compress, islice
 
 from whoosh.collectors import TimeLimitCollector
-from whoosh.query import Every, Not, NullQuery, Query, Term
+from whoosh.query import Every, MultiTerm, Not, NullQuery, Query, Term
 from whoosh.searching import TimeLimit
 
 from . import schema as f
@@ -43,6 +43,8 @@ SORTS = ("relevance", "date")
 COMMENTS_PER_HIT = 3
 QUERY_SECONDS = 10.0
 """Queries with syntax scored by Whoosh are stopped after this long (a runaway wildcard)."""
+MAX_EXPANSIONS = 5000
+"""A wildcard or fuzzy term may stand for at most this many words."""
 MAX_HIGHLIGHT_TERMS = 1000
 """A wildcard such as ``a*`` expands to at most this many highlighted terms per leaf."""
 
@@ -204,6 +206,25 @@ def search(
     return Results(query, len(candidates), hits, page, limit, time.perf_counter() - started, parsed.notice)
 
 
+def _check_expansions(searcher, query: Query) -> None:
+    """Refuse a wildcard or fuzzy term that stands for too many words.
+
+    Whoosh expands such a term into every matching word before it collects a
+    single document, so the time limit cannot stop ``*a*`` or ``wheat~9`` on
+    a large vocabulary; counting the expansions first can.
+    """
+    reader = searcher.reader()
+    for leaf in query.leaves():
+        if not isinstance(leaf, MultiTerm):
+            continue
+        expanded = leaf.expanded_terms(reader)
+        if sum(1 for _ in islice(expanded, MAX_EXPANSIONS + 1)) > MAX_EXPANSIONS:
+            raise QueryTimeoutError(
+                f"{leaf} matches more than {MAX_EXPANSIONS:,} different words",
+                hint="make the wildcard or fuzzy term more specific (organi* rather than *a*)",
+            )
+
+
 class _Scored:
     """The documents a query matches, and the scores of those that can rank.
 
@@ -224,6 +245,7 @@ class _Scored:
             self.scores: dict[int, float] = {}
         else:
             query = parsed.any if parsed.any is not NullQuery else Every()
+            _check_expansions(searcher, query)
             collector = TimeLimitCollector(searcher.collector(limit=None), QUERY_SECONDS, use_alarm=False)
             try:
                 searcher.search_with_collector(query, collector)

@@ -67,6 +67,8 @@ def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[SourceFile], list
         elif root.is_dir():
             for path in _walk(root, errors):
                 _add(files, errors, path, path.relative_to(root).as_posix())
+        elif not root.is_file():
+            errors.append(SourceError(_shown(root), "not a regular file (a pipe, socket or device), skipped"))
         else:
             _add(files, errors, root, _file_id(root))
     return [files[key] for key in sorted(files)], errors
@@ -79,7 +81,17 @@ def _file_id(path: Path) -> str:
         return path.name
 
 
+def _shown(path) -> str:
+    """A path as text that can always be printed (bytes that are not UTF-8 as \\xNN)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def _add(files: dict[str, SourceFile], errors: list[SourceError], path: Path, source_id: str) -> None:
+    try:
+        source_id.encode("utf-8")
+    except UnicodeEncodeError:
+        errors.append(SourceError(_shown(path), "file name is not valid UTF-8, skipped (rename the file)"))
+        return
     suffix = path.suffix.lower()
     if suffix not in JSONL_SUFFIXES | TEXT_SUFFIXES:
         errors.append(SourceError(str(path), f"not a supported file type ({suffix}); expected .txt or .jsonl"))
@@ -177,7 +189,19 @@ def _read_jsonl_file(source: SourceFile) -> SourceRead:
 
     def lines() -> Iterator[str]:
         with open(source.path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
+            number = 0
+            while raw := handle.readline(MAX_PAGE_BYTES + 1):
+                number += 1
+                if len(raw) > MAX_PAGE_BYTES:
+                    size = len(raw)
+                    while not raw.endswith(b"\n") and (raw := handle.readline(1 << 20)):
+                        size += len(raw)
+                    result.problems.append(
+                        f"{where}:{number}: a record of {size / 2**20:.0f} MB is too large for one article "
+                        f"(limit {MAX_PAGE_BYTES // 2**20} MB), line skipped"
+                    )
+                    yield "\n"  # keeps the line numbers of read_jsonl right
+                    continue
                 if number == 1 and raw.startswith(codecs.BOM_UTF8):
                     raw = raw[len(codecs.BOM_UTF8) :]
                 try:

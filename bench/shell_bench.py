@@ -50,15 +50,10 @@ FOOTER = re.compile(r"\d+ hits?, page \d+ of \d+|no hits for")
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    from run import machine as machine_facts  # bench/run.py, beside this script
+
+    facts = machine_facts()
+    return f"{facts['cpu']}, {facts['cores']} CPUs, {facts['os']}, Python {platform.python_version()}"
 
 
 def two_word_queries(n: int) -> list[str]:

@@ -259,17 +259,22 @@ def more_command(state: ShellState, argument: str) -> None:
     show_results(state, state.more_like(hit))
 
 
+def _choose(state: ShellState, argument: str, *, command: str, option: str, choices, shown: str) -> None:
+    """Show an option that takes one of ``choices`` or, given one, set it and rerun the query."""
+    if not argument:
+        state.echo(f"{shown} {getattr(state.filters, option)}; :{command} {'|'.join(choices)} changes it")
+        return
+    if argument.lower() not in choices:
+        state.echo(f"usage: :{command} {'|'.join(choices)}")
+        return
+    state.set_filters(**{option: argument.lower()})
+    _rerun(state)
+
+
 @command("in", "all|articles|comments", complete=_complete_choices(SCOPES))
 def in_command(state: ShellState, argument: str) -> None:
     """Search articles, comments, or both (all)."""
-    if not argument:
-        state.echo(f"searching {state.filters.scope}; :in {'|'.join(SCOPES)} changes it")
-        return
-    if argument.lower() not in SCOPES:
-        state.echo(f"usage: :in {'|'.join(SCOPES)}")
-        return
-    state.set_filters(scope=argument.lower())
-    _rerun(state)
+    _choose(state, argument, command="in", option="scope", choices=SCOPES, shown="searching")
 
 
 @command("author", "[NAME]", complete=_complete_authors)
@@ -296,14 +301,7 @@ def until_command(state: ShellState, argument: str) -> None:
 @command("sort", "relevance|date", complete=_complete_choices(SORTS))
 def sort_command(state: ShellState, argument: str) -> None:
     """Order hits by relevance, or by date (newest first)."""
-    if not argument:
-        state.echo(f"sorted by {state.filters.sort}; :sort {'|'.join(SORTS)} changes it")
-        return
-    if argument.lower() not in SORTS:
-        state.echo(f"usage: :sort {'|'.join(SORTS)}")
-        return
-    state.set_filters(sort=argument.lower())
-    _rerun(state)
+    _choose(state, argument, command="sort", option="sort", choices=SORTS, shown="sorted by")
 
 
 @command("limit", "N")

@@ -177,3 +177,12 @@ def test_runaway_queries_stop_with_a_clear_error(index, monkeypatch):
     monkeypatch.setattr("searchkit.searching.QUERY_SECONDS", 0.0)
     with pytest.raises(QueryTimeoutError, match=r"ran for more than 0 s and was stopped"):
         index.search("*a*")
+
+
+def test_wildcards_that_stand_for_too_many_words_are_refused(index, monkeypatch):
+    from searchkit import QueryTimeoutError
+
+    monkeypatch.setattr("searchkit.searching.MAX_EXPANSIONS", 20)
+    with pytest.raises(QueryTimeoutError, match="matches more than 20 different words"):
+        index.search("*a*")
+    assert index.search("organi*").total > 0

@@ -168,7 +168,7 @@ class BM25F:
             self._norms[field_name] = table
         return table
 
-    def score(self, terms: list[str], count_matches: bool = True) -> tuple[dict[int, float], Counter]:
+    def score(self, query: list[QueryTerm], count_matches: bool = True) -> tuple[dict[int, float], Counter]:
         """Scores of every matching document, and (``count_matches``) how many distinct terms each holds.
 
         Per-document work is done with dict and set operations that run in C
@@ -176,7 +176,7 @@ class BM25F:
         """
         scores: dict[int, float] = {}
         matched: Counter[int] = Counter()
-        for term in self.query_terms(terms):
+        for term in query:
             frequencies = term.frequencies()
             _add_into(scores, term.scores(frequencies))
             if count_matches:

@@ -262,9 +262,9 @@ class _Scored:
         if self.scorer is None:
             return
         if self.parsed.tiered:
-            self.scores, self.matched = self.scorer.score(self.parsed.terms, count_matches=True)
+            self.scores, self.matched = self.scorer.score(self.query_terms, count_matches=True)
         elif sort == "date":
-            self.scores, _ = self.scorer.score(self.parsed.terms, count_matches=False)
+            self.scores, _ = self.scorer.score(self.query_terms, count_matches=False)
         else:
             self.scores = self.scorer.top(self.query_terms, candidates, count)
 
@@ -373,10 +373,7 @@ def _hit(searcher, terms, rank: int, docnum: int, scores, comments_by_article, p
             terms=terms[f.COMMENT],
         )
     under = comments_by_article.get(docnum, [])
-    words = len(set(parsed.terms)) if parsed.tiered and matched is not None else None
-    best = heapq.nlargest(
-        COMMENTS_PER_HIT, under, key=lambda d: (words is not None and matched[d] == words, scores[d], -d)
-    )
+    best = _rank(searcher, parsed, scores, matched, set(under), COMMENTS_PER_HIT, "relevance")
     comments = []
     for comment in best:
         fields = searcher.stored_fields(comment)

@@ -30,7 +30,7 @@ def tiny(tmp_path_factory):
 def test_bm25f_formula_by_hand(tiny):
     params = BM25FParams()
     scorer = BM25F(tiny.searcher().reader(), params)
-    scores, _ = scorer.score(terms("ferry"))
+    scores, _ = scorer.score(scorer.query_terms(terms("ferry")))
     # "ferry": title of a (1 of 2 title words), body of a (2 of 5 indexed body words: ferry left ferry came back night -> 6)
     title_lengths = {"a": 2, "b": 2, "c": 1}
     body_lengths = {"a": 6, "b": 5, "c": 3}  # stop words (the, at, near) are not indexed
@@ -53,8 +53,8 @@ def test_maxscore_gives_the_exhaustive_ranking(corpus_index, query):
     with open_index(corpus_index) as index:
         scorer = BM25F(index.searcher().reader())
         words = terms(query)
-        everything, _ = scorer.score(words)
         query_terms = scorer.query_terms(words)
+        everything, _ = scorer.score(query_terms)
         for count in (1, 5, 10, 30):
             pruned = scorer.top(query_terms, set(everything), count)
             best = heapq.nlargest(count, everything, key=lambda d: (everything[d], -d))

@@ -151,6 +151,8 @@ def name_analyzer():
 
 
 _DEFAULT_FILTER = NewsFilter()
+term = _DEFAULT_FILTER.term
+"""The index term of one word (None for a stop word), with one cache for every caller."""
 
 
 def terms(text: str) -> list[str]:

@@ -28,7 +28,7 @@ from whoosh import qparser
 from whoosh.query import And, AndNot, DateRange, FuzzyTerm, Not, NullQuery, Or, Query, Term
 
 from . import schema as f
-from .analysis import TOKEN_PATTERN, NewsFilter, fold
+from .analysis import TOKEN_PATTERN, fold, term
 from .documents import parse_period
 from .errors import QuerySyntaxError
 
@@ -50,7 +50,6 @@ _QUESTION_MARK = re.compile(r"\?(?!\w)")
 _DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]?|[<>]=?\s*\S+|\S+)", re.I)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WORD = re.compile(TOKEN_PATTERN)
-_TERMS = NewsFilter()
 
 
 @dataclass
@@ -128,7 +127,7 @@ def exclude_negatives(query: Query) -> Query:
 
 def word_terms(words) -> list[str]:
     """The index terms of the words, in order, repeats kept (a repeated word weighs more)."""
-    return [term for term in map(_TERMS.term, words) if term]
+    return [found for found in map(term, words) if found]
 
 
 def words_query(words) -> Query:
@@ -136,7 +135,7 @@ def words_query(words) -> Query:
     terms = list(dict.fromkeys(word_terms(words)))
     if not terms:
         return NullQuery
-    per_word = [Or([Term(name, term, boost=weight) for name, weight in FIELD_WEIGHTS.items()]) for term in terms]
+    per_word = [Or([Term(name, text, boost=weight) for name, weight in FIELD_WEIGHTS.items()]) for text in terms]
     return per_word[0] if len(per_word) == 1 else Or(per_word)
 
 

@@ -135,14 +135,30 @@ def news_analyzer():
 def surface_words(text: str) -> set[str]:
     """The distinct words of ``text`` as written, lower-cased (``Erdoğan`` -> ``erdoğan``):
     the vocabulary that completion and "did you mean" offer, never stems."""
+    return surface_words_of(_TOKEN_RE.findall(text))
+
+
+def surface_words_of(words: list[str]) -> set[str]:
+    """:func:`surface_words` of words already found by :data:`TOKEN_PATTERN`."""
     found = set()
-    for word in _TOKEN_RE.findall(text.lower()):
-        word = word.replace("’", "'").replace("ʼ", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        if len(word) > 1:
-            found.add(word)
+    for word in set(words):
+        try:
+            surface = _SURFACE[word]
+        except KeyError:
+            surface = word.lower().replace("’", "'").replace("ʼ", "'")
+            if surface.endswith("'s"):
+                surface = surface[:-2]
+            if len(surface) < 2:
+                surface = None
+            if len(_SURFACE) > 500_000:
+                _SURFACE.clear()
+            _SURFACE[word] = surface
+        if surface:
+            found.add(surface)
     return found
+
+
+_SURFACE: dict[str, str | None] = {}
 
 
 def name_analyzer():
@@ -151,6 +167,7 @@ def name_analyzer():
 
 
 _DEFAULT_FILTER = NewsFilter()
+_UNKNOWN = object()
 term = _DEFAULT_FILTER.term
 """The index term of one word (None for a stop word), with one cache for every caller."""
 
@@ -159,6 +176,30 @@ def terms(text: str) -> list[str]:
     """The index terms of ``text``, in order: ``terms("Kremlin’s leaders")`` -> ``["kremlin", "leader"]``."""
     found = (_DEFAULT_FILTER.term(m.group()) for m in _TOKEN_RE.finditer(text))
     return [term for term in found if term]
+
+
+def term_positions(text: str, word_filter: NewsFilter = _DEFAULT_FILTER) -> tuple[dict[str, list[int]], list[str]]:
+    """Each index term of ``text`` with its positions, as the news analyzer counts them
+    (stop words take no position): the postings of one field of one document. Also
+    returns the words as found, for :func:`surface_words_of`."""
+    positions: dict[str, list[int]] = {}
+    known_terms = word_filter._cache
+    term = word_filter.term
+    position = 0
+    words = _TOKEN_RE.findall(text)
+    for word in words:
+        found = known_terms.get(word, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = term(word)
+        if found is None:
+            continue
+        known = positions.get(found)
+        if known is None:
+            positions[found] = [position]
+        else:
+            known.append(position)
+        position += 1
+    return positions, words
 
 
 def words_with_terms(text: str, word_filter: NewsFilter = _DEFAULT_FILTER) -> Iterator[tuple[str, int, int]]:

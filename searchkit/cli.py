@@ -100,7 +100,9 @@ def _report_problems(report, limit: int = 20) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_option
 @click.option("--rebuild", is_flag=True, help="Re-read every file into a fresh index (swapped in when complete).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes reading files.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes  [default: one per core, up to 4]"
+)
 @click.option("--strict", is_flag=True, help="Exit 2 when any file was skipped.")
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for another writer.")
 @format_option
@@ -114,7 +116,7 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, output
     \b
     Examples:
       searchkit index                        ./corpus into ./index
-      searchkit index ~/scrapes --index ~/scrapes.idx --jobs 2
+      searchkit index ~/scrapes --index ~/scrapes.idx --jobs 1
       searchkit index --rebuild
     """
     from . import build_index

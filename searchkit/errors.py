@@ -19,6 +19,9 @@ class SearchkitError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self):  # errors cross process boundaries when indexing in worker processes
+        return _rebuild, (type(self), self.__dict__)
+
 
 class IndexNotFoundError(SearchkitError):
     """No searchkit index at the given location."""
@@ -49,3 +52,10 @@ class SourceError(SearchkitError):
         self.path = path
         self.reason = reason
         self.line = line
+
+
+def _rebuild(cls, state: dict) -> SearchkitError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message"))
+    error.__dict__.update(state)
+    return error

@@ -14,6 +14,7 @@ readers keep answering from the last commit meanwhile.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
 import shutil
@@ -21,23 +22,31 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from . import schema as f
-from .analysis import surface_words
 from .documents import Article, to_datetime
 from .errors import IndexVersionError, SearchkitError, SourceError
 from .index import IndexState, default_index_path, write_lock
+from .segments import SegmentBuilder, remove_segment_files
 from .sources import SourceFile, discover, read_source
 
 DEFAULT_CORPUS = "corpus"
-WRITER_MB = 512
-"""Memory for the writer's posting buffers, shared among its processes."""
-BATCH_DOCUMENTS = 2000
-"""Documents per batch sent to a worker process."""
+WRITER_MB = 256
+"""Memory for Whoosh's writer, which only merges small old segments."""
+BATCH_BYTES = 32 << 20
+"""Input bytes per batch: each batch becomes one segment, its postings held in memory until written."""
+PARALLEL_FROM_BYTES = 2 << 20
+"""Less input than this is indexed in the calling process."""
+MAX_DEFAULT_JOBS = 4
+PROGRESS_SECONDS = 0.25
+"""How often the progress callback hears from worker processes."""
 ProgressCallback = Callable[[int, int, int], None]
 """Called as ``progress(files_done, files_total, articles_done)``."""
 
@@ -92,18 +101,21 @@ def build_index(
     index_path: str | os.PathLike | None = None,
     *,
     rebuild: bool = False,
-    jobs: int = 1,
+    jobs: int | None = None,
     progress: ProgressCallback | None = None,
     on_wait: Callable[[str], None] | None = None,
     lock_timeout: float = 30.0,
 ) -> IndexReport:
     """Index ``paths`` (files or folders; default ``./corpus``) into ``index_path``.
 
-    Creates the index when missing. Returns an :class:`IndexReport`; raises
+    Creates the index when missing. ``jobs`` worker processes (default: one
+    per core, at most :data:`MAX_DEFAULT_JOBS`) read and index batches of
+    files side by side. Returns an :class:`IndexReport`; raises
     :class:`~searchkit.errors.SearchkitError` subclasses when the index itself
     cannot be written (busy, damaged, disk full).
     """
     started = time.perf_counter()
+    jobs = jobs if jobs is not None else default_jobs()
     folder = Path(index_path) if index_path is not None else default_index_path()
     paths = list(paths) if paths else [DEFAULT_CORPUS]
     report = IndexReport(index_path=str(folder))
@@ -148,6 +160,11 @@ def build_index(
         report.files_indexed = len(state.files)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def default_jobs() -> int:
+    """One worker process per core, at most :data:`MAX_DEFAULT_JOBS`."""
+    return max(1, min(MAX_DEFAULT_JOBS, os.cpu_count() or 1))
 
 
 def _next_name(folder: Path, old: IndexState | None) -> str:
@@ -235,78 +252,233 @@ def _under(path: Path, roots: list[Path]) -> bool:
 
 
 def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
+    """Delete what is gone or changed, write new segments for new and changed files, commit once.
+
+    Files are cut into batches (:func:`_batches`); each batch becomes one new
+    segment, built by :class:`~searchkit.segments.SegmentBuilder` in a worker
+    process when ``jobs > 1``. Whoosh's writer only deletes the old documents
+    of changed files and commits the new segments with the old ones.
+    """
     todo, gone = _plan(state, files, roots, fresh, report)
-    writer = _open_writer(ix, jobs, len(todo))
+    writer = ix.writer(limitmb=WRITER_MB, compound=False)
+    new_segments = []
     try:
         for source_id in gone:
             writer.delete_by_term(f.SOURCE, source_id)
             del state.files[source_id]
             report.removed += 1
-        done = 0
-        for source, stamp, existed, outcome in _read_all(todo, jobs):
-            done += 1
-            if isinstance(outcome, SourceError):
-                report.skipped.append(str(outcome))
-            else:
-                articles, problems = outcome
-                report.problems.extend(problems)
-                if not articles and problems:
-                    report.skipped.append(f"{source.path}: no readable article in the file")
-                    continue
-                if not fresh:
-                    writer.delete_by_term(f.SOURCE, source.source_id)
-                counts = _write_articles(writer, articles, report, state.words)
-                stamp.setdefault("digest", None)
-                stamp.update(path=str(source.path.resolve()), articles=counts)
-                state.files[source.source_id] = stamp
-                if existed:
-                    report.updated += 1
-                else:
-                    report.added += 1
-            if progress:
-                progress(done, len(todo), report.articles)
-        writer.commit()
+        for batch in _build_batches(ix, todo, jobs, progress, report):
+            if batch.segment is not None:
+                new_segments.append(batch.segment)
+            state.words.update(batch.words)
+            for outcome in batch.outcomes:
+                _record(outcome, writer, state, fresh, report)
+        _commit(writer, new_segments)
     except BaseException:
-        _cancel(ix, writer)
+        _cancel(ix, writer, new_segments)
         raise
     for entry in state.files.values():
         if entry.get("digest") is None:
             entry["digest"] = _safe_digest(Path(entry["path"]))
 
 
-def _cancel(ix, writer) -> None:
-    """Cancel the writer and delete what it wrote (its segment files are garbage, maybe large)."""
+@dataclass
+class _FileOutcome:
+    """What reading one file gave: its documents went into the batch's segment."""
+
+    source: SourceFile
+    stamp: dict
+    existed: bool
+    error: SourceError | None = None
+    articles: int = 0
+    comments: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    segment: object | None
+    outcomes: list[_FileOutcome]
+    words: Counter
+
+
+def _record(outcome: _FileOutcome, writer, state: IndexState, fresh: bool, report: IndexReport) -> None:
+    """Account for one file of a finished batch; drop the documents its older version had."""
+    source = outcome.source
+    if outcome.error is not None:
+        report.skipped.append(str(outcome.error))
+        return
+    report.problems.extend(outcome.problems)
+    if not outcome.articles and outcome.problems:
+        report.skipped.append(f"{source.path}: no readable article in the file")
+        return
+    if not fresh:
+        writer.delete_by_term(f.SOURCE, source.source_id)
+    report.articles += outcome.articles
+    report.comments += outcome.comments
+    stamp = outcome.stamp
+    stamp.setdefault("digest", None)
+    stamp.update(path=str(source.path.resolve()), articles=outcome.articles)
+    state.files[source.source_id] = stamp
+    if outcome.existed:
+        report.updated += 1
+    else:
+        report.added += 1
+
+
+def _commit(writer, new_segments: list) -> None:
+    """Commit the writer's deletions (and its merges of small old segments) with the new segments."""
+    segments = writer._merge_segments(None, None, None)
+    if writer._added:  # the merge policy folded small old segments into the writer's own
+        segments.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(segments + new_segments)
+    writer._finish()
+
+
+def _cancel(ix, writer, new_segments: list) -> None:
+    """Cancel the writer and delete what this run wrote (segment files are garbage, maybe large)."""
     segment = getattr(writer, "newsegment", None)
     try:
         writer.cancel()
     except Exception:  # closing files can fail again on a full disk
         pass
     shutil.rmtree(os.path.join(ix.storage.folder, f"{ix.indexname}.tmp"), ignore_errors=True)
-    if segment is not None:
-        prefix = segment.segment_id()
-        for name in list(ix.storage.list()):
-            if name.startswith(prefix):
-                try:
-                    ix.storage.delete_file(name)
-                except OSError:
-                    pass
+    for written in new_segments + ([segment] if segment is not None else []):
+        remove_segment_files(ix.storage, written)
 
 
-def _open_writer(ix, jobs: int, files: int):
-    """One Whoosh writer, or with ``jobs > 1`` one that analyses in ``jobs`` processes.
+def _batches(todo: list, jobs: int) -> list[list]:
+    """Cut the files into batches of at most :data:`BATCH_BYTES` of input, as even as the
+    file sizes allow, in a multiple of ``jobs`` so that no worker is left idle at the end
+    (one batch for less than :data:`PARALLEL_FROM_BYTES`: not worth starting workers)."""
+    total = sum(stamp["size"] for _, stamp, _ in todo)
+    count = max(1, -(-total // BATCH_BYTES))
+    if jobs > 1 and len(todo) >= jobs and total >= PARALLEL_FROM_BYTES:
+        count = -(-count // jobs) * jobs
+    count = min(count, len(todo)) or 1
+    target = total / count
+    batches: list[list] = [[]]
+    filled = 0
+    for item in todo:
+        if batches[-1] and filled >= target and len(batches) < count:
+            batches.append([])
+            filled = 0
+        batches[-1].append(item)
+        filled += item[1]["size"]
+    return batches
 
-    Whoosh's multiprocess writer sends batches of documents to worker
-    processes, each writing its own segment; an article's documents go in one
-    group so they stay together and in order. Segments are written as
-    separate files, not one compound file: Whoosh copies each sub-file of a
-    compound file into memory when it opens a searcher, which made opening a
-    2,000-article index cost 72 ms.
-    """
-    if jobs > 1 and files > 1:
-        return ix.writer(
-            procs=jobs, multisegment=True, batchsize=BATCH_DOCUMENTS, limitmb=WRITER_MB // jobs, compound=False
-        )
-    return ix.writer(limitmb=WRITER_MB, compound=False)
+
+def _build_batches(ix, todo, jobs: int, progress, report: IndexReport) -> Iterator[_Batch]:
+    """Each batch of files written as one segment: in this process, or in ``jobs`` workers."""
+    if not todo:
+        return
+    batches = _batches(todo, jobs)
+    folder, indexname, schema = ix.storage.folder, ix.indexname, ix.schema
+    if jobs <= 1 or len(batches) == 1:
+        files_done = 0
+        for batch in batches:
+            def counted(files, articles, before=files_done):
+                if progress:
+                    progress(before + files, len(todo), report.articles + articles)
+            built = _build_batch(folder, indexname, schema, batch, counted)
+            files_done += len(batch)
+            yield built
+        return
+    # Spawned, not forked: a worker must not inherit the write lock or the threads of the caller.
+    context = multiprocessing.get_context("spawn")
+    counters = context.Array("q", 2)  # files and articles done by every worker
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(counters,)) as pool:
+        futures = [pool.submit(_build_batch, folder, indexname, schema, batch) for batch in batches]
+        try:
+            for future in futures:
+                while True:
+                    try:
+                        result = future.result(timeout=PROGRESS_SECONDS)
+                        break
+                    except FuturesTimeout:
+                        if progress:
+                            progress(counters[0], len(todo), counters[1])
+                if progress:
+                    progress(counters[0], len(todo), counters[1])
+                yield result
+        except BrokenProcessPool:
+            _discard(futures, ix.storage)
+            raise SearchkitError(
+                f"{folder}: an indexing worker process died (killed, or out of memory?); nothing was changed",
+                hint="run `searchkit index` again, with fewer --jobs if memory is short",
+            ) from None
+        except BaseException:
+            _discard(futures, ix.storage)
+            raise
+
+
+def _discard(futures, storage) -> None:
+    """Cancel pending batches and delete the segments of those that finished anyway."""
+    for future in futures:
+        future.cancel()
+    for future in futures:
+        if not future.cancelled():
+            try:
+                written = future.result()
+            except BaseException:
+                continue
+            if written.segment is not None:
+                remove_segment_files(storage, written.segment)
+
+
+_COUNTERS = None
+
+
+def _start_worker(counters) -> None:
+    """In each worker: share the progress counters, and die with the parent (Linux)."""
+    global _COUNTERS
+    _COUNTERS = counters
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: a killed run leaves no orphans
+    except (OSError, AttributeError):
+        pass
+
+
+def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None) -> _Batch:
+    """Read a batch of files and write their documents as one new segment of the index."""
+    words: Counter = Counter()
+    builder = SegmentBuilder(FileStorage(folder), indexname, schema, words=words, vocabulary_fields=f.TEXT_FIELDS)
+    outcomes = []
+    articles_done = 0
+    try:
+        for number, (source, stamp, existed) in enumerate(batch, 1):
+            outcome = _FileOutcome(source, stamp, existed)
+            read = _read_one(source)
+            if isinstance(read, SourceError):
+                outcome.error = read
+            else:
+                articles, outcome.problems = read
+                if articles or not outcome.problems:
+                    for article in articles:
+                        for document in article_documents(article):
+                            builder.add(document)
+                        outcome.comments += len(article.comments)
+                    outcome.articles = len(articles)
+            outcomes.append(outcome)
+            articles_done += outcome.articles
+            if progress:
+                progress(number, articles_done)
+            elif _COUNTERS is not None:
+                with _COUNTERS.get_lock():
+                    _COUNTERS[0] += 1
+                    _COUNTERS[1] += outcome.articles
+        segment = builder.finish() if builder.doc_count else None
+        if segment is None:
+            builder.cancel()
+    except BaseException:
+        builder.cancel()
+        raise
+    return _Batch(segment, outcomes, words)
 
 
 def _safe_digest(path: Path) -> str | None:
@@ -314,18 +486,6 @@ def _safe_digest(path: Path) -> str | None:
         return file_digest(path)
     except OSError:
         return None
-
-
-def _read_all(todo, jobs: int) -> Iterator[tuple[SourceFile, dict, bool, object]]:
-    """Read files in order, in worker processes when ``jobs > 1``."""
-    if jobs <= 1 or len(todo) < 2:
-        for source, stamp, existed in todo:
-            yield source, stamp, existed, _read_one(source)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        outcomes = pool.map(_read_one, [source for source, _, _ in todo], chunksize=16)
-        for (source, stamp, existed), outcome in zip(todo, outcomes, strict=True):
-            yield source, stamp, existed, outcome
 
 
 def _read_one(source: SourceFile):
@@ -338,21 +498,6 @@ def _read_one(source: SourceFile):
         return exc
     except OSError as exc:
         return SourceError(str(source.path), f"cannot read: {exc.strerror or exc}")
-
-
-def _write_articles(writer, articles: list[Article], report: IndexReport, words: Counter) -> int:
-    count = 0
-    for article in articles:
-        words.update(surface_words(f"{article.title}\n{article.body}"))
-        for comment in article.comments:
-            words.update(surface_words(comment.text))
-        with writer.group():
-            for document in article_documents(article):
-                writer.add_document(**document)
-        count += 1
-        report.articles += 1
-        report.comments += len(article.comments)
-    return count
 
 
 def article_documents(article: Article) -> Iterator[dict]:

@@ -9,8 +9,18 @@ import time
 
 import pytest
 
-from searchkit import IndexBusyError, IndexNotFoundError, IndexVersionError, build_index, open_index
+from searchkit import (
+    IndexBusyError,
+    IndexNotFoundError,
+    IndexVersionError,
+    SearchkitError,
+    build_index,
+    indexing,
+    open_index,
+)
 from searchkit.index import STATE_FILE, write_lock
+
+from .conftest import CORPUS
 
 
 def article_ids(index_path):
@@ -141,3 +151,40 @@ def test_jobs_give_the_same_index(pages_copy, tmp_path):
     build_index([pages_copy], tmp_path / "one", jobs=1)
     build_index([pages_copy], tmp_path / "two", jobs=2)
     assert article_ids(tmp_path / "one") == article_ids(tmp_path / "two")
+
+
+def test_batches_in_worker_processes_answer_like_one_segment(tmp_path, monkeypatch):
+    build_index([CORPUS], tmp_path / "one", jobs=1)
+    monkeypatch.setattr(indexing, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(indexing, "BATCH_BYTES", 40_000)
+    progress = []
+    report = build_index([CORPUS], tmp_path / "many", jobs=2, progress=lambda *p: progress.append(p))
+    assert (report.articles, report.comments) == (52, 372)
+    assert progress[-1] == (48, 48, 52)
+    with open_index(tmp_path / "one") as one, open_index(tmp_path / "many") as many:
+        assert len(many.searcher().reader().leaf_readers()) >= 4
+        assert len(one.searcher().reader().leaf_readers()) == 1
+        for query in ("Putin Trump", '"prime minister"', "wheat OR ports", "title:election", "putin", "minister~", 'author:"Jean Marchetti"'):
+            expected = one.search(query, limit=20)
+            got = many.search(query, limit=20)
+            assert got.total == expected.total and got.total > 0, query
+            assert [(h.id, round(h.score, 6)) for h in got.hits] == [(h.id, round(h.score, 6)) for h in expected.hits]
+
+
+def _worker_dies(*args, **kwargs):
+    os._exit(9)
+
+
+def test_a_worker_that_dies_is_one_error_and_changes_nothing(pages_copy, tmp_path, monkeypatch):
+    index = tmp_path / "ix"
+    build_index([pages_copy], index)
+    before = sorted(os.listdir(index))
+    for name in ("more.txt", "again.txt"):
+        (pages_copy / name).write_text((pages_copy / "ferry.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(indexing, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(indexing, "_build_batch", _worker_dies)
+    with pytest.raises(SearchkitError, match="worker process died"):
+        build_index([pages_copy], index, jobs=2)
+    assert sorted(os.listdir(index)) == before
+    monkeypatch.undo()
+    assert build_index([pages_copy], index).added == 2

@@ -453,7 +453,6 @@ argv = sys.argv[sys.argv.index("--") + 1:]
 
 import whoosh.filedb.filestore
 import whoosh.index
-import whoosh.writing
 import searchkit.index as sk_index
 import searchkit.indexing as sk_indexing
 
@@ -492,21 +491,21 @@ def hook(owner, name, nth=1, when="before", only_in_commit=False, match=None):
     setattr(owner, name, wrapper)
 
 
-original_commit = whoosh.writing.SegmentWriter.commit
+original_commit = sk_indexing._commit
 
 
-def commit(self, *args, **kwargs):
+def commit(*args, **kwargs):
     in_commit[0] = True
-    return original_commit(self, *args, **kwargs)
+    return original_commit(*args, **kwargs)
 
 
-whoosh.writing.SegmentWriter.commit = commit
+sk_indexing._commit = commit
 
 POINTS = {
     # while reading and adding files: before the 3rd file is read
     "read": lambda: hook(sk_indexing, "_read_one", nth=3),
     # every document added, nothing committed
-    "commit": lambda: hook(whoosh.writing.SegmentWriter, "commit"),
+    "commit": lambda: hook(sk_indexing, "_commit"),
     # segment files written, no new TOC
     "toc": lambda: hook(whoosh.index.TOC, "write", only_in_commit=True),
     # new TOC written to its temporary name, not renamed

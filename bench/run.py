@@ -12,7 +12,7 @@ every run. Measured, in this order:
 
 1. **Full index build** of the three systems over the same parsed documents (see
    bench/baselines.py): ``searchkit index CORPUS --index DIR`` (the real command, with its
-   defaults, then again with ``--jobs 2``), plain Whoosh and tantivy. Each build runs in its
+   defaults, then again with ``--jobs 1``, one process), plain Whoosh and tantivy. Each build runs in its
    own process; wall time is that process's whole life (interpreter start included), peak
    memory is the largest RSS of the process and its children summed, sampled with psutil
    every 50 ms, and the index size is the bytes of its folder.
@@ -351,7 +351,8 @@ class Bench:
         label: str,
         n_queries: int = 210,
         runs: int = 10,
-        jobs: int = 2,
+        jobs: int = 1,
+        reuse_builds: bool = False,
         skip_whoosh: bool = False,
         skip_tantivy: bool = False,
         command: str = "",
@@ -369,6 +370,7 @@ class Bench:
         self.n_queries = n_queries
         self.runs = runs
         self.jobs = jobs
+        self.reuse_builds = reuse_builds
         self.skip = {"plain Whoosh": skip_whoosh, "tantivy": skip_tantivy}
         self.log = log or (lambda message: print(message, file=sys.stderr, flush=True))
         self.env = dict(
@@ -395,11 +397,14 @@ class Bench:
         undone = undo_stale_edits(self.corpus)
         if undone:
             self.log(f"undid the benchmark edit left in {undone} files by an interrupted run")
-        if self.indexes.exists():
-            shutil.rmtree(self.indexes)
-        self.indexes.mkdir(parents=True)
         self.results["corpus"] = corpus_facts(self.corpus)
-        self.results["builds"] = self.builds()
+        if self.reuse_builds:
+            self.results["builds"] = self.earlier_builds()
+        else:
+            if self.indexes.exists():
+                shutil.rmtree(self.indexes)
+            self.indexes.mkdir(parents=True)
+            self.results["builds"] = self.builds()
         self.results["queries"] = self.query_latency()
         self.results["oneshot"] = self.oneshot()
         self.results["incremental"] = self.incremental()
@@ -430,10 +435,23 @@ class Bench:
                     corpus[key] = entry[key]
         return builds
 
-    def index_command(self, name: str, jobs: int = 1) -> list[str]:
-        """``searchkit index CORPUS --index DIR --format json`` (``--jobs N`` when not 1)."""
+    def earlier_builds(self) -> dict:
+        """``--reuse-builds``: the build figures and indexes of the last run on this corpus."""
+        path = self.work / f"results-{section_key(self.results['label'])}.json"
+        try:
+            earlier = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"--reuse-builds: no earlier results in {path} ({exc})") from None
+        if earlier.get("corpus", {}).get("bytes") != self.results["corpus"].get("bytes"):
+            raise SystemExit(f"--reuse-builds: {path} is about another corpus")
+        self.results["builds_from"] = {key: earlier.get(key) for key in ("date", "versions", "load_before", "command")}
+        self.log(f"reusing the builds of {earlier.get('date')} ({path})")
+        return earlier["builds"]
+
+    def index_command(self, name: str, jobs: int | None = None) -> list[str]:
+        """``searchkit index CORPUS --index DIR --format json`` (with ``--jobs N`` when given)."""
         command = [*self.searchkit, "index", str(self.corpus), "--index", str(self.index_dir(name)), "--format", "json"]
-        return command + (["--jobs", str(jobs)] if jobs != 1 else [])
+        return command + (["--jobs", str(jobs)] if jobs is not None else [])
 
     def unavailable(self, name: str) -> str | None:
         system = "searchkit" if name.startswith("searchkit") else name
@@ -841,6 +859,16 @@ def render(results: dict) -> str:
         f"- Corpus: {count('articles')} articles, {count('comments')} comments, {c['bytes'] / 1e6:,.1f} MB in "
         f"{c['files']:,} files, {count('words')} words"
         + (f" (bench/generate.py, seed {c['seed']})" if c.get("seed") is not None else f" ({c['path']})"),
+    ]
+    earlier = results.get("builds_from")
+    if earlier:
+        ev = earlier.get("versions") or {}
+        out.append(
+            f"- Index builds reused (`--reuse-builds`) from the run of {earlier.get('date')} "
+            f"(searchkit git {ev.get('git') or '?'}, load before {fmt_load(earlier.get('load_before'))}); "
+            "queries, one-shot commands and updates measured in this run"
+        )
+    out += [
         "",
         "### Goals",
         "",
@@ -1061,7 +1089,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42, help="corpus seed [42]")
     parser.add_argument("--queries", type=int, default=210, help="queries of the mix to time (>= 7) [210]")
     parser.add_argument("--runs", type=int, default=10, help="runs of each one-shot command [10]")
-    parser.add_argument("--jobs", type=int, default=2, help="--jobs of the second searchkit build [2]")
+    parser.add_argument("--jobs", type=int, default=1, help="--jobs of the second searchkit build [1]")
+    parser.add_argument(
+        "--reuse-builds",
+        action="store_true",
+        help="keep the indexes and build figures of the last run on this corpus; measure the rest again",
+    )
     parser.add_argument("--skip-whoosh", action="store_true", help="do not measure plain Whoosh")
     parser.add_argument("--skip-tantivy", action="store_true", help="do not measure tantivy")
     parser.add_argument(
@@ -1093,6 +1126,7 @@ def main(argv: list[str] | None = None) -> int:
         n_queries=args.queries,
         runs=args.runs,
         jobs=args.jobs,
+        reuse_builds=args.reuse_builds,
         skip_whoosh=args.skip_whoosh,
         skip_tantivy=args.skip_tantivy,
         command=command.strip(),

@@ -20,7 +20,7 @@ import generate  # noqa: E402
 import run  # noqa: E402
 
 HAS_TANTIVY = importlib.util.find_spec("tantivy") is not None
-BUILDS = ["searchkit", "searchkit --jobs 2", "plain Whoosh", "tantivy"]
+BUILDS = ["searchkit", "searchkit --jobs 1", "plain Whoosh", "tantivy"]
 ONESHOT = ["python -c pass", "searchkit --version", 'searchkit query "Putin Trump" --format json']
 GOALS = [
     "full build ≥ 3x faster than plain Whoosh",

@@ -29,6 +29,8 @@ from array import array
 from bisect import bisect_left
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from itertools import accumulate
+from pickle import loads
 
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -58,6 +60,8 @@ CACHED_POSTINGS = 4_000_000
 """Decoded postings kept per searcher (about 8 bytes each): frequent words are decoded once."""
 CACHE_FROM = 2_000
 """Posting lists shorter than this are cheap to decode and are not cached."""
+CACHED_DOCUMENTS = 2_000_000
+"""Document numbers kept per searcher in the sets of documents holding a frequent word."""
 
 
 class _Leaf:
@@ -129,6 +133,68 @@ class _Leaf:
         return ids, weights
 
 
+    def phrase_documents(self, field_name: str, words: list[str]) -> list[int]:
+        """Local docnums whose ``field_name`` holds ``words`` at consecutive positions."""
+        postings = [self.cached_postings(field_name, word)[0] for word in words]
+        if not all(len(ids) for ids in postings):
+            return []
+        candidates = set(min(postings, key=len))
+        for ids in postings:
+            candidates.intersection_update(ids)
+            if not candidates:
+                return []
+        by_word = {word: self.positions(field_name, word, candidates) for word in set(words)}
+        lead, follow = by_word[words[0]], [by_word[word] for word in words[1:]]
+        return [
+            docnum
+            for docnum in candidates
+            if any(all(start + step in after[docnum] for step, after in enumerate(follow, 1)) for start in lead[docnum])
+        ]
+
+    def positions(self, field_name: str, term: str, wanted: set[int]) -> dict[int, frozenset[int]]:
+        """The positions of ``term`` in each of the ``wanted`` local documents that hold it."""
+        try:
+            matcher = self.reader.postings(field_name, term)
+        except TermNotFound:
+            return {}
+        if FilterMatcher is not None and isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+        found: dict[int, frozenset[int]] = {}
+        if W3LeafMatcher is not None and type(matcher) is W3LeafMatcher:
+            while matcher.is_active():
+                if matcher._ids is None:
+                    matcher._read_ids()
+                ids = matcher._ids
+                if not wanted.isdisjoint(ids):
+                    matcher._read_values()
+                    for docnum, value in zip(ids, matcher._values, strict=True):
+                        if docnum in wanted:
+                            found[docnum] = _decode_positions(value)
+                matcher._next_block()
+        else:
+            while matcher.is_active():
+                docnum = matcher.id()
+                if docnum in wanted:
+                    found[docnum] = frozenset(matcher.value_as("positions"))
+                matcher.next()
+        return found
+
+
+_COUNT_BYTES = 4
+"""Whoosh's Positions values: a 4-byte count, then the pickled position deltas."""
+_DECODED: dict[bytes, frozenset[int]] = {}
+
+
+def _decode_positions(value: bytes) -> frozenset[int]:
+    """The positions of one posting value; the same values recur (a word once, at the start)."""
+    found = _DECODED.get(value)
+    if found is None:
+        if len(_DECODED) > 100_000:
+            _DECODED.clear()
+        found = _DECODED[value] = frozenset(accumulate(loads(value[_COUNT_BYTES:])))
+    return found
+
+
 def _load_lengths(reader, field_name: str):
     count = reader.doc_count_all()
     perdoc = getattr(reader, "_perdoc", None)
@@ -153,6 +219,8 @@ class BM25F:
         self.doc_count = reader.doc_count()
         self._norms: dict[str, list[float]] = {}
         self._reader = reader
+        self._documents: OrderedDict[str, frozenset[int]] = OrderedDict()
+        self._documents_cached = 0
 
     def _norm_table(self, field_name: str) -> list[float]:
         """w_f / (1 - b + b * len / avglen) for each of the 256 length bytes."""
@@ -183,6 +251,34 @@ class BM25F:
                 matched.update(frequencies.keys())
         return scores, matched
 
+    def phrase_documents(self, words: list[str], fields) -> set[int]:
+        """Documents holding the index terms ``words`` one right after the other in one of ``fields``."""
+        found: set[int] = set()
+        for field_name in fields:
+            for leaf in self.leaves:
+                local = leaf.phrase_documents(field_name, words)
+                found.update(map(leaf.offset.__add__, local) if leaf.offset else local)
+        return found
+
+    def documents_of(self, term: str, postings: list[_Postings]) -> frozenset[int]:
+        """Every document holding ``term`` in a scored field, through a least-recently-used cache:
+        the union over fields and segments costs more than scoring for a frequent word."""
+        found = self._documents.get(term)
+        if found is not None:
+            self._documents.move_to_end(term)
+            return found
+        documents: set[int] = set()
+        for part in postings:
+            documents.update(part.global_ids())
+        found = frozenset(documents)
+        if len(found) >= CACHE_FROM:
+            self._documents[term] = found
+            self._documents_cached += len(found)
+            while self._documents_cached > CACHED_DOCUMENTS and len(self._documents) > 1:
+                _, old = self._documents.popitem(last=False)
+                self._documents_cached -= len(old)
+        return found
+
     def query_terms(self, terms: list[str]) -> list[QueryTerm]:
         """The query's distinct terms that occur, with their postings and idf."""
         found = []
@@ -204,14 +300,20 @@ class BM25F:
         Terms are taken from the highest possible contribution down. Once the
         contributions still to come cannot lift a document that has none of
         the terms seen so far above the ``count``-th best score, the remaining
-        terms only add to documents already scored. No document left out of
-        the result can rank among the first ``count``.
+        terms only add to the documents already scored that can still reach
+        it; the others are dropped. No document left out of the result can
+        rank among the first ``count``, and every score returned is exact.
         """
         query = sorted(query, key=lambda term: term.bound, reverse=True)
         remaining = sum(term.bound for term in query)
         scores: dict[int, float] = {}
         for position, term in enumerate(query):
-            if len(scores) >= count and remaining < heapq.nlargest(count, scores.values())[-1]:
+            if len(scores) < count:
+                pass
+            elif remaining < (threshold := heapq.nlargest(count, scores.values())[-1]):
+                # Only documents that can still reach the count-th best score need the late terms.
+                reach = threshold - remaining
+                scores = {docnum: score for docnum, score in scores.items() if score >= reach}
                 for late in query[position:]:
                     late.add_to_scored(scores)
                 break
@@ -261,11 +363,9 @@ class QueryTerm:
     def __init__(self, text: str, repeats: int, postings: list[_Postings], scorer: BM25F):
         self.text = text
         self.postings = postings
+        self.scorer = scorer
         self.k1 = scorer.params.k1
-        documents: set[int] = set()
-        for part in postings:
-            documents.update(part.global_ids())
-        self.documents = documents
+        self.documents = documents = scorer.documents_of(text, postings)
         df = len(documents)
         self.factor = repeats * math.log(1 + (scorer.doc_count - df + 0.5) / (df + 0.5)) * (self.k1 + 1)
         self.bound = self.factor
@@ -287,6 +387,11 @@ class QueryTerm:
 
     def add_to_scored(self, scores: dict[int, float]) -> None:
         """Add this term's score to the documents already in ``scores``."""
+        postings = sum(len(part.ids) for part in self.postings)
+        if len(scores) * len(self.postings) * 16 < postings:  # a few documents: binary search is cheaper
+            for docnum, score in self.scorer.score_documents([self], list(scores.keys() & self.documents)).items():
+                scores[docnum] += score
+            return
         frequencies: dict[int, float] = {}
         for part in self.postings:
             weights = dict(zip(part.global_ids(), part.weights, strict=True))

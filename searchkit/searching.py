@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from itertools import compress, islice
+from operator import itemgetter
 
 from whoosh.collectors import TimeLimitCollector
-from whoosh.query import Every, MultiTerm, Not, NullQuery, Query, Term
+from whoosh.query import Every, MultiTerm, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import TimeLimit
 
 from . import schema as f
@@ -145,8 +146,11 @@ class _Layout:
         if not matched_articles:
             return candidates
         comments = list(candidates - matched_articles)
-        under_matched = map(matched_articles.__contains__, map(self.parents.__getitem__, comments))
-        return candidates - set(compress(comments, under_matched))
+        if not comments:
+            return candidates
+        parents = itemgetter(*comments)(self.parents) if len(comments) > 1 else (self.parents[comments[0]],)
+        unmatched = set(parents) - matched_articles  # articles of comments that stay hits of their own
+        return matched_articles | set(compress(comments, map(unmatched.__contains__, parents)))
 
 
 def _cached(searcher, name: str, make):
@@ -238,7 +242,14 @@ class _Scored:
         self.parsed = parsed
         self.matched: Counter | None = None
         self.scorer = None
-        if parsed.terms is not None and parsed.any is not NullQuery:
+        phrase = _phrase(parsed.any) if parsed.terms is None else None
+        if phrase is not None:  # "a phrase": matched from positions, scored as its words
+            words, fields = phrase
+            self.scorer = _cached(searcher, "_searchkit_bm25f", lambda s: BM25F(s.reader()))
+            self.query_terms = self.scorer.query_terms(words)
+            self.matching = self.scorer.phrase_documents(words, fields)
+            self.scores = {}
+        elif parsed.terms is not None and parsed.any is not NullQuery:
             self.scorer = _cached(searcher, "_searchkit_bm25f", lambda s: BM25F(s.reader()))
             self.query_terms = self.scorer.query_terms(parsed.terms)
             self.matching: set[int] = set().union(*(term.documents for term in self.query_terms))
@@ -274,6 +285,16 @@ class _Scored:
         if missing and self.scorer is not None:
             self.scores.update(self.scorer.score_documents(self.query_terms, missing))
         return {docnum: self.scores[docnum] for docnum in documents}
+
+
+def _phrase(query: Query) -> tuple[list[str], list[str]] | None:
+    """(words, fields) of a query that is one exact phrase over text fields, else None."""
+    parts = query.subqueries if isinstance(query, Or) else [query]
+    if not parts or not all(isinstance(part, Phrase) for part in parts):
+        return None
+    words = parts[0].words
+    same = all(part.words == words and part.slop == 1 and part.fieldname in f.TEXT_FIELDS for part in parts)
+    return (list(words), [part.fieldname for part in parts]) if same and len(words) > 1 else None
 
 
 def _filters(parsed: ParsedQuery, author, since, until) -> list[Query]:

@@ -186,3 +186,36 @@ def test_wildcards_that_stand_for_too_many_words_are_refused(index, monkeypatch)
     with pytest.raises(QueryTimeoutError, match="matches more than 20 different words"):
         index.search("*a*")
     assert index.search("organi*").total > 0
+
+
+def test_phrases_match_the_documents_whoosh_phrase_queries_match(index):
+    """The phrase path reads positions itself; Whoosh's Phrase query is the reference."""
+    from whoosh.query import Or, Phrase
+
+    from searchkit import schema as f
+    from searchkit.analysis import terms
+    from searchkit.scoring import BM25F
+
+    searcher = index.searcher()
+    scorer = BM25F(searcher.reader())
+    texts = [stored.get(f.BODY) or stored.get(f.COMMENT) or "" for stored in searcher.documents()]
+    phrases = set()
+    for text in texts[::7]:
+        words = terms(text)
+        phrases.update(tuple(words[i : i + n]) for n in (2, 3) for i in range(0, max(0, len(words) - n), 23))
+    phrases |= {("vladimir", "putin"), ("putin", "vladimir"), ("grain", "grain"), ("no", "such")}
+    checked = 0
+    for words in sorted(phrases):
+        whoosh_query = Or([Phrase(name, list(words)) for name in f.TEXT_FIELDS])
+        expected = set(searcher.docs_for_query(whoosh_query))
+        assert scorer.phrase_documents(list(words), f.TEXT_FIELDS) == expected, words
+        checked += bool(expected)
+    assert checked > 100
+
+
+def test_phrase_results_rank_by_their_words_and_keep_whooshs_matches(index):
+    results = index.search('"Vladimir Putin"', limit=50)
+    assert results.total == 7
+    assert [hit.score for hit in results.hits] == sorted((hit.score for hit in results.hits), reverse=True)
+    title_only = index.search('title:"Vladimir Putin"', limit=50)
+    assert {hit.id for hit in title_only.hits} <= {hit.id for hit in results.hits}

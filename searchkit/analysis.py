@@ -202,6 +202,23 @@ def term_positions(text: str, word_filter: NewsFilter = _DEFAULT_FILTER) -> tupl
     return positions, words
 
 
+def matches_of(text: str, terms, word_filter: NewsFilter = _DEFAULT_FILTER) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every word of ``text`` whose index term is one of ``terms``.
+
+    The distinct words are looked up first (one pass in C), so a text is
+    scanned word by word only for the words that match.
+    """
+    term = word_filter.term
+    wanted = {word for word in set(_TOKEN_RE.findall(text)) if term(word) in terms}
+    if not wanted:
+        return []
+    return [
+        (match.start(), match.end(), term(match.group()))
+        for match in _TOKEN_RE.finditer(text)
+        if match.group() in wanted
+    ]
+
+
 def words_with_terms(text: str, word_filter: NewsFilter = _DEFAULT_FILTER) -> Iterator[tuple[str, int, int]]:
     """(term, start, end) for every indexed word of ``text``, with character offsets."""
     for match in _TOKEN_RE.finditer(text):

@@ -58,9 +58,9 @@ DEFAULT_PARAMS = BM25FParams()
 
 CACHED_POSTINGS = 4_000_000
 """Decoded postings kept per searcher (about 8 bytes each): frequent words are decoded once."""
-CACHE_FROM = 2_000
+CACHE_FROM = 256
 """Posting lists shorter than this are cheap to decode and are not cached."""
-CACHED_DOCUMENTS = 2_000_000
+CACHED_DOCUMENTS = 1_000_000
 """Document numbers kept per searcher in the sets of documents holding a frequent word."""
 
 
@@ -220,6 +220,7 @@ class BM25F:
         self._norms: dict[str, list[float]] = {}
         self._reader = reader
         self._documents: OrderedDict[str, frozenset[int]] = OrderedDict()
+        self._largest: dict[str, float] = {}
         self._documents_cached = 0
 
     def _norm_table(self, field_name: str) -> list[float]:
@@ -260,6 +261,19 @@ class BM25F:
                 found.update(map(leaf.offset.__add__, local) if leaf.offset else local)
         return found
 
+    def largest_frequency(self, term: str, postings: list[_Postings]) -> float:
+        """An upper bound of tf~ for ``term``: per field, its largest frequency times the
+        length norm of its shortest document (from Whoosh's term statistics), summed."""
+        bound = self._largest.get(term)
+        if bound is None:
+            per_field: dict[str, float] = {}
+            for part in postings:
+                info = part.leaf.reader.term_info(part.field, term)
+                largest = info.max_weight() * part.norms[length_to_byte(info.min_length() or 0)]
+                per_field[part.field] = max(per_field.get(part.field, 0.0), largest)
+            bound = self._largest[term] = sum(per_field.values())
+        return bound
+
     def documents_of(self, term: str, postings: list[_Postings]) -> frozenset[int]:
         """Every document holding ``term`` in a scored field, through a least-recently-used cache:
         the union over fields and segments costs more than scoring for a frequent word."""
@@ -289,7 +303,8 @@ class BM25F:
                 for leaf in self.leaves:
                     ids, weights = leaf.cached_postings(field_name, term)
                     if len(ids):
-                        postings.append(_Postings(ids, weights, leaf.offset, leaf.length_bytes(field_name), norms))
+                        lengths = leaf.length_bytes(field_name)
+                        postings.append(_Postings(ids, weights, leaf.offset, lengths, norms, field_name, leaf))
             if postings:
                 found.append(QueryTerm(term, repeats, postings, self))
         return found
@@ -347,6 +362,8 @@ class _Postings:
     offset: int
     lengths: bytes | array
     norms: list[float]
+    field: str
+    leaf: _Leaf
 
     def global_ids(self):
         return list(map(self.offset.__add__, self.ids)) if self.offset else self.ids
@@ -368,8 +385,9 @@ class QueryTerm:
         self.documents = documents = scorer.documents_of(text, postings)
         df = len(documents)
         self.factor = repeats * math.log(1 + (scorer.doc_count - df + 0.5) / (df + 0.5)) * (self.k1 + 1)
-        self.bound = self.factor
-        """No document scores more than this for the term (tf~ / (k1 + tf~) < 1)."""
+        most = scorer.largest_frequency(text, postings)
+        self.bound = self.factor * most / (self.k1 + most)
+        """No document scores more than this for the term."""
 
     def scores(self, frequencies: dict[int, float]) -> dict[int, float]:
         factor, k1 = self.factor, self.k1

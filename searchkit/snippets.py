@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from .analysis import words_with_terms
+from .analysis import matches_of
 
 ELLIPSIS = "…"
 
@@ -39,7 +39,7 @@ class Snippet:
 
 def highlight_all(text: str, terms: Collection[str]) -> Snippet:
     """The whole of ``text`` with every matching word marked (for titles and full views)."""
-    spans = tuple((start, end) for term, start, end in words_with_terms(text) if term in terms)
+    spans = tuple((start, end) for start, end, _term in matches_of(text, terms))
     return Snippet(text, spans)
 
 
@@ -51,7 +51,7 @@ def make_snippet(text: str, terms: Collection[str], width: int = 180, fragments:
     Without any match the snippet is the start of the text.
     """
     text = text.replace("\r", " ")
-    matches = [(start, end, term) for term, start, end in words_with_terms(text) if term in terms]
+    matches = matches_of(text, terms)
     if not matches:
         end = _word_end(text, width)
         return Snippet(_collapse(text[:end], [])[0] + (ELLIPSIS if end < len(text) else ""))

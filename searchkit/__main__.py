@@ -1,6 +1,6 @@
 """``python -m searchkit``: the same as the ``searchkit`` command."""
 
-from .cli import main
+from .launch import main
 
 if __name__ == "__main__":
     main()

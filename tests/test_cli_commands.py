@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -72,6 +74,19 @@ def test_stats(pages_index):
 def test_version():
     result = invoke("--version")
     assert result.exit_code == 0 and result.stdout == f"searchkit {__version__}\n"
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_the_command_answers_version_without_loading_the_cli(flag):
+    check = (
+        "import sys; from searchkit.launch import main; main([sys.argv[1]]); "
+        "assert not {'click', 'searchkit.cli', 'whoosh'} & set(sys.modules), 'CLI loaded'"
+    )
+    done = subprocess.run([sys.executable, "-c", check, flag], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"searchkit {__version__}\n"
+    through_module = subprocess.run([sys.executable, "-m", "searchkit", "--help"], capture_output=True, text=True)
+    assert through_module.returncode == 0 and "Usage: searchkit" in through_module.stdout
 
 
 @pytest.mark.parametrize("command", sorted(cli.commands))

@@ -11,7 +11,7 @@ import searchkit
 
 FRONT_END = {"click", "prompt_toolkit", "tqdm", "pygments"}
 PACKAGE = Path(searchkit.__file__).parent
-FRONT_END_MODULES = {"cli.py", "__main__.py", "term", "shell"}
+FRONT_END_MODULES = {"cli.py", "launch.py", "__main__.py", "term", "shell"}
 CORE = [p for p in PACKAGE.rglob("*.py") if not FRONT_END_MODULES & {p.name, *p.relative_to(PACKAGE).parts}]
 
 

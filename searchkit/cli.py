@@ -66,7 +66,7 @@ def cli():
 
 def _resolve_index(index_path: Path | None, build_default: bool = True) -> Path:
     """The index to read. The default one is built from ./corpus on first use."""
-    from . import build_index, default_index_path, index_exists
+    from . import default_index_path, index_exists
     from .errors import IndexNotFoundError
 
     explicit = index_path is not None or bool(os.environ.get("SEARCHKIT_INDEX"))
@@ -79,6 +79,7 @@ def _resolve_index(index_path: Path | None, build_default: bool = True) -> Path:
             f"{path}: no searchkit index here{where}", hint="build one with `searchkit index PATH`"
         )
     _echo_err(f"no index yet: indexing ./corpus into {path} (once)")
+    from . import build_index
     from .term.progress import IndexProgress
 
     with IndexProgress() as progress:

@@ -14,16 +14,12 @@ readers keep answering from the last commit meanwhile.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FuturesTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -386,6 +382,11 @@ def _build_batches(ix, todo, jobs: int, progress, report: IndexReport) -> Iterat
             files_done += len(batch)
             yield built
         return
+    import multiprocessing  # here: a one-shot query that checks the index need not load them
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import TimeoutError as FuturesTimeout
+    from concurrent.futures.process import BrokenProcessPool
+
     # Spawned, not forked: a worker must not inherit the write lock or the threads of the caller.
     context = multiprocessing.get_context("spawn")
     counters = context.Array("q", 2)  # files and articles done by every worker

@@ -180,6 +180,15 @@ class _Leaf:
         return found
 
 
+def documents_with(reader, field_name: str, term: str) -> list[int]:
+    """Global docnums of the live documents holding ``term``, ascending, read a block at a time."""
+    found: list[int] = []
+    for leaf, offset in reader.leaf_readers():
+        ids, _ = _Leaf(leaf, offset, 0).postings(field_name, term)
+        found.extend(map(offset.__add__, ids) if offset else ids)
+    return found
+
+
 _COUNT_BYTES = 4
 """Whoosh's Positions values: a 4-byte count, then the pickled position deltas."""
 _DECODED: dict[bytes, frozenset[int]] = {}

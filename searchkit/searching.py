@@ -30,13 +30,13 @@ from itertools import compress, islice
 from operator import itemgetter
 
 from whoosh.collectors import TimeLimitCollector
-from whoosh.query import Every, MultiTerm, Not, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import Every, MultiTerm, Not, NullQuery, Or, Phrase, Query
 from whoosh.searching import TimeLimit
 
 from . import schema as f
 from .errors import QuerySyntaxError, QueryTimeoutError
 from .query import ParsedQuery, author_query, date_range, parse_query
-from .scoring import BM25F
+from .scoring import BM25F, documents_with
 from .snippets import Snippet, highlight_all, make_snippet
 
 SCOPES = ("all", "articles", "comments")
@@ -125,7 +125,7 @@ class _Layout:
     """Per-searcher facts: which documents are articles, and each document's article."""
 
     def __init__(self, searcher):
-        self.articles = sorted(searcher.docs_for_query(Term(f.KIND, f.ARTICLE)))
+        self.articles = documents_with(searcher.reader(), f.KIND, f.ARTICLE)
         self.article_set = frozenset(self.articles)
         self.size = searcher.reader().doc_count_all()
         self.parents = [0] * self.size

@@ -117,12 +117,10 @@ class SegmentBuilder:
         for term, positions in found.items():
             count = len(positions)
             length += count
-            known = postings.get(term)
-            if known is None:
-                postings[term] = known = (array("I"), array("f"), [])
-            known[0].append(docnum)
-            known[1].append(count)
-            known[2].append(_encode_positions(positions))
+            ids, weights, values = postings.get(term) or _new_list(postings, term)
+            ids.append(docnum)
+            weights.append(count)
+            values.append(_encode_positions(positions))
         self.postings_count += len(found)
         if surface is not None and name in self.vocabulary_fields:
             surface.update(surface_words_of(words))
@@ -136,13 +134,11 @@ class SegmentBuilder:
         length = 0
         for tbytes, freq, weight, vbytes in items:
             length += freq
-            known = postings.get(tbytes)
-            if known is None:
-                postings[tbytes] = known = (array("I"), array("f"), [])
-            known[0].append(docnum)
-            known[1].append(weight)
+            ids, weights, values = postings.get(tbytes) or _new_list(postings, tbytes)
+            ids.append(docnum)
+            weights.append(weight)
             if keep_values:
-                known[2].append(vbytes)
+                values.append(vbytes)
         self.postings_count += len(items)
         return length if field.scorable else 0
 
@@ -188,6 +184,12 @@ class SegmentBuilder:
             except Exception:  # a full disk can fail the close too
                 pass
         remove_segment_files(self.storage, self.segment)
+
+
+def _new_list(postings: dict, key) -> tuple[array, array, list]:
+    """An empty posting list for ``key``: docnums, weights, encoded values."""
+    made = postings[key] = (array("I"), array("f"), [])
+    return made
 
 
 def remove_segment_files(storage, segment) -> None:

@@ -1041,7 +1041,8 @@ on synthetic corpora of scraped news pages made by `bench/generate.py`. All thre
 same documents, parsed by searchkit's readers. `make bench` measures the small corpus;
 `python bench/run.py --size medium` (or `large`) the others. Each run replaces the section of
 its corpus below and keeps the others. How each figure is measured is written at the top of
-`bench/run.py`; the raw figures of a run are in `bench/out/results-<size>.json`.
+`bench/run.py`; the raw figures of a run are in `bench/out/results-<size>.json`. What the
+profiles showed and what each change bought is in `docs/performance.md`.
 """
 SECTION = "<!-- bench:{key} -->"
 SECTION_END = "<!-- /bench:{key} -->"

@@ -28,6 +28,11 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
+try:  # Whoosh 2.7's codec: its lazily opened columns are opened with the searcher
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN
+except ImportError:  # pragma: no cover - another Whoosh fork
+    LENGTHS_COLUMN = STORED_COLUMN = None
+
 from . import schema as f
 from .documents import Article, Comment, parse_date
 from .errors import IndexBusyError, IndexNotFoundError, IndexVersionError, SearchkitError
@@ -201,6 +206,7 @@ class Index:
             try:
                 whoosh = whoosh_index.open_dir(str(self.path), indexname=self.state.indexname)
                 searcher = whoosh.searcher()
+                _hold_files(searcher)
             except Exception as exc:  # Whoosh raises many types for files that vanish or are damaged
                 problem = exc
                 time.sleep(0.02 * (attempt + 1))
@@ -409,6 +415,24 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     if limit is not None and previous[-1] > limit:
         return limit + 1
     return previous[-1]
+
+
+def _hold_files(searcher) -> None:
+    """Open now the column files Whoosh opens on first use (stored fields, field lengths,
+    sort columns), so that a writer deleting a merged segment later cannot pull them away
+    from a running search; raise FileNotFoundError if one is already gone."""
+    for leaf, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if not hasattr(perdoc, "_cached_reader") or STORED_COLUMN is None:
+            return  # another codec: nothing to hold
+        if leaf.doc_count_all() and perdoc._cached_reader("_stored", STORED_COLUMN) is None:
+            raise FileNotFoundError(f"stored fields of segment {leaf.segment().segment_id()}")
+        for name, field_type in leaf.schema.items():
+            if field_type.scorable and leaf.field_length(name):
+                if perdoc._cached_reader(f"_{name}_len", LENGTHS_COLUMN) is None:
+                    raise FileNotFoundError(f"{name} lengths of segment {leaf.segment().segment_id()}")
+            if field_type.column_type and perdoc.has_column(name):
+                perdoc.column_reader(name, field_type.column_type)
 
 
 def _live_count(searcher, kind: str) -> int:

@@ -46,3 +46,22 @@ def test_vocabulary_grows_with_new_files(pages_copy, tmp_path):
 def test_edit_distance(a, b, distance):
     assert edit_distance(a, b) == distance
     assert edit_distance(a, b, limit=1) == min(distance, 2)
+
+
+def test_a_searcher_holds_its_segment_files_once_opened(pages_index, tmp_path):
+    """Whoosh opens stored fields and lengths on first use; a writer may delete a merged
+    segment in between. searchkit opens them with the searcher, so a search still works."""
+    import shutil
+
+    from searchkit import open_index
+
+    copy = tmp_path / "ix"
+    shutil.copytree(pages_index, copy)
+    with open_index(copy) as index:
+        index.searcher()
+        for path in copy.iterdir():
+            if path.suffix in {".col", ".trm", ".pst"}:
+                path.unlink()
+        index.refresh = lambda: None  # keep the searcher opened before the deletion
+        results = index.search("ferry")
+        assert results.total == 1 and results.hits[0].title

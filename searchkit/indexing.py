@@ -25,6 +25,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
 
 from . import schema as f
 from .documents import Article, to_datetime
@@ -38,6 +39,10 @@ WRITER_MB = 256
 """Memory for Whoosh's writer, which only merges small old segments."""
 BATCH_BYTES = 32 << 20
 """Input bytes per batch: each batch becomes one segment, its postings held in memory until written."""
+SMALL_SEGMENT_DOCS = 20_000
+"""Segments with fewer documents than this (those of incremental runs) get merged ..."""
+MERGE_SMALL_AT = 4
+"""... once there are this many of them."""
 PARALLEL_FROM_BYTES = 2 << 20
 """Less input than this is indexed in the calling process."""
 MAX_DEFAULT_JOBS = 4
@@ -269,7 +274,10 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
             state.words.update(batch.words)
             for outcome in batch.outcomes:
                 _record(outcome, writer, state, fresh, report)
-        _commit(writer, new_segments)
+        merge = _merge_small_segments(ix, writer.segments, new_segments)
+        if merge is not None and merge.segment is not None:
+            new_segments.append(merge.segment)
+        _commit(writer, new_segments, merge.replaced if merge is not None else ())
     except BaseException:
         _cancel(ix, writer, new_segments)
         raise
@@ -322,15 +330,56 @@ def _record(outcome: _FileOutcome, writer, state: IndexState, fresh: bool, repor
         report.added += 1
 
 
-def _commit(writer, new_segments: list) -> None:
-    """Commit the writer's deletions (and its merges of small old segments) with the new segments."""
-    segments = writer._merge_segments(None, None, None)
-    if writer._added:  # the merge policy folded small old segments into the writer's own
-        segments.append(writer._finalize_segment())
-    else:
-        writer._close_segment()
-    writer._commit_toc(segments + new_segments)
+def _commit(writer, new_segments: list, replaced=()) -> None:
+    """Commit the writer's deletions and the new segments; drop the segments ``replaced`` by a merge.
+
+    Whoosh's own merge policy is not used: it merges through its slow
+    per-posting path, and with 28 segments or more it merges every one.
+    """
+    gone = {segment.segment_id() for segment in replaced}
+    kept = [segment for segment in writer.segments if segment.segment_id() not in gone]
+    writer._close_segment()
+    writer._commit_toc(kept + [segment for segment in new_segments if segment.segment_id() not in gone])
     writer._finish()
+
+
+@dataclass
+class _Merge:
+    segment: object | None
+    replaced: list
+
+
+def _merge_small_segments(ix, earlier: list, new: list) -> _Merge | None:
+    """Rewrite the small segments as one once :data:`MERGE_SMALL_AT` of them pile up
+    (those of this run count only along with earlier ones: a fresh build is never merged).
+
+    Every incremental run adds a segment; left alone they would slow every
+    search. The live documents of the small ones are read back from their
+    stored fields (every field is stored; ``author_name`` repeats ``author``)
+    and written again by a :class:`SegmentBuilder`, deletions left out.
+    """
+    earlier_small = [segment for segment in earlier if segment.doc_count_all() < SMALL_SEGMENT_DOCS]
+    small = earlier_small + [segment for segment in new if segment.doc_count_all() < SMALL_SEGMENT_DOCS]
+    if len(small) < MERGE_SMALL_AT or not earlier_small:
+        return None
+    builder = SegmentBuilder(ix.storage, ix.indexname, ix.schema)
+    try:
+        for segment in small:
+            reader = SegmentReader(ix.storage, ix.schema, segment)
+            try:
+                for stored in reader.all_stored_fields():
+                    if stored.get(f.AUTHOR):
+                        stored[f.AUTHOR_NAME] = stored[f.AUTHOR]
+                    builder.add(stored)
+            finally:
+                reader.close()
+        merged = builder.finish() if builder.doc_count else None
+    except BaseException:
+        builder.cancel()
+        raise
+    if merged is None:  # nothing live in them: they are simply dropped
+        builder.cancel()
+    return _Merge(merged, small)
 
 
 def _cancel(ix, writer, new_segments: list) -> None:

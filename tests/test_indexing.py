@@ -188,3 +188,34 @@ def test_a_worker_that_dies_is_one_error_and_changes_nothing(pages_copy, tmp_pat
     assert sorted(os.listdir(index)) == before
     monkeypatch.undo()
     assert build_index([pages_copy], index).added == 2
+
+
+def test_small_segments_of_incremental_runs_are_merged_and_answer_like_a_fresh_build(tmp_path):
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = tmp_path / "ix"
+    build_index([corpus], index, jobs=1)
+    files = sorted(corpus.rglob("*.txt"))
+    counts = []
+    for run, path in enumerate(files[:7]):
+        path.write_text(path.read_text(encoding="utf-8") + f"\n\nUpdate {run}: lighthouse figures revised.\n", encoding="utf-8")
+        assert build_index([corpus], index, jobs=1).updated == 1
+        with open_index(index) as opened:
+            counts.append(len(opened.searcher().reader().leaf_readers()))
+    assert max(counts) <= indexing.MERGE_SMALL_AT
+    assert counts != sorted(counts), f"segments never merged: {counts}"
+    build_index([corpus], tmp_path / "fresh", jobs=1)
+    with open_index(index) as updated, open_index(tmp_path / "fresh") as fresh:
+        assert updated.stats().articles == fresh.stats().articles == 52
+        assert updated.stats().comments == fresh.stats().comments
+        dated = updated.search("date:2022", limit=100), fresh.search("date:2022", limit=100)
+        assert sorted(h.id for h in dated[0].hits) == sorted(h.id for h in dated[1].hits)
+        for query in ("lighthouse figures", "Putin Trump", '"prime minister"', 'author:"Jean Marchetti"'):
+            got, expected = updated.search(query, limit=20), fresh.search(query, limit=20)
+            assert got.total == expected.total > 0, query
+            # scores differ a little (the updated index's statistics still count its deleted
+            # documents), which may swap hits of nearly equal scores further down
+            assert [h.id for h in got.hits[:5]] == [h.id for h in expected.hits[:5]], query
+            assert [h.score for h in got.hits] == pytest.approx([h.score for h in expected.hits], rel=0.01)

@@ -3,20 +3,21 @@
 Whoosh's own writer runs the analyzer token by token through generators,
 puts every posting through a sorting pool, and at commit looks up the field
 length of each posting again (a file-existence check per posting for fields
-without lengths). :class:`SegmentBuilder` writes the same segment files
-through Whoosh's codec, but keeps each field's postings in a dictionary
+without lengths). :class:`SegmentBuilder` writes a segment in Whoosh 3's
+file format instead: it keeps each field's postings in a dictionary
 (documents arrive in order, so postings need no sort), analyses text fields
-with :func:`searchkit.analysis.term_positions`, and remembers field lengths as
-it goes. Stored fields, lengths and columns come out byte for byte as Whoosh
-writes them; the postings decode to the same documents, weights, positions
-and block statistics, but blocks of a few postings are not compressed and
-equal position lists are pickled once (``tests/test_segments.py`` checks all
-of this against Whoosh's writer).
+with :func:`searchkit.analysis.term_positions`, remembers field lengths as it
+goes, and writes a term's blocks in one go (:class:`_TermWriter`).
+
+Stored fields, lengths and columns go through Whoosh's codec and come out
+byte for byte as Whoosh writes them. The postings decode to the same
+documents, weights, positions and block statistics, but blocks of a few
+postings are not compressed and equal position lists are pickled once.
+``tests/test_segments.py`` checks all of this against Whoosh's writer.
 
 A builder holds its postings in memory until :meth:`SegmentBuilder.finish`;
 callers bound memory by giving each builder a bounded share of the input
-(:mod:`searchkit.indexing` cuts the input into batches).
-"""
+(:mod:`searchkit.indexing` cuts the input into batches)."""
 
 from __future__ import annotations
 

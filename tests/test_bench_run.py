@@ -182,3 +182,16 @@ def test_percentile_is_nearest_rank():
     assert run.percentile(values, 0.5) == 10.0
     assert run.percentile(values, 0.95) == 19.0
     assert run.percentile([3.0], 0.95) == 3.0
+
+
+def test_reuse_builds_measures_again_on_the_last_indexes(bench):
+    results = bench[0]
+    corpus = Path(results["corpus"]["path"])
+    work = corpus.parent / "work"
+    (work / "results-small.json").write_text(run.json.dumps(results), encoding="utf-8")
+    again = run.Bench(corpus, work, label="small", n_queries=7, runs=1, reuse_builds=True, log=lambda _: None).run()
+    assert again["builds"] == results["builds"]
+    assert again["builds_from"]["date"] == results["date"]
+    assert again["queries"]["systems"]["searchkit"]["timed"] == 7
+    assert again["incremental"]["unchanged"]["report"]["unchanged"] == 30
+    assert "Index builds reused (`--reuse-builds`) from the run of" in run.render(again)

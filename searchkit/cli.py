@@ -369,10 +369,13 @@ def eval_command(collection, index_path, output_format, per_query):
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI; never let a traceback reach the user."""
     try:
-        cli.main(args=argv, prog_name="searchkit", standalone_mode=True)
-    except KeyboardInterrupt:
+        code = cli.main(args=argv, prog_name="searchkit", standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):  # click's own message would be "Aborted!"
         _echo_err("interrupted")
         sys.exit(130)
+    except click.ClickException as error:  # usage errors: click's message, exit 2
+        error.show()
+        sys.exit(error.exit_code)
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)
@@ -383,3 +386,4 @@ def main(argv: list[str] | None = None) -> None:
             raise
         _echo_err(f"internal error: {type(error).__name__}: {error} (set SEARCHKIT_DEBUG=1 for details)")
         sys.exit(EXIT_ERROR)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -112,3 +112,16 @@ def test_unexpected_errors_are_one_line(monkeypatch, capsys, pages_index):
 def test_usage_errors_exit_2():
     assert invoke("query").exit_code == 2
     assert invoke("query", "x", "--limit", "0").exit_code == 2
+
+
+def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
+    import searchkit
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(searchkit, "build_index", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        main(["index", "--index", "/nonexistent/ix"])
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err.strip() == "searchkit: interrupted"  # after the newline that ends ^C

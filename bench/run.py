@@ -448,7 +448,9 @@ class Bench:
             raise SystemExit(f"--reuse-builds: no earlier results in {path} ({exc})") from None
         if earlier.get("corpus", {}).get("bytes") != self.results["corpus"].get("bytes"):
             raise SystemExit(f"--reuse-builds: {path} is about another corpus")
-        self.results["builds_from"] = {key: earlier.get(key) for key in ("date", "versions", "load_before", "command")}
+        self.results["builds_from"] = earlier.get("builds_from") or {  # reused twice: the run that built them
+            key: earlier.get(key) for key in ("date", "versions", "load_before", "command")
+        }
         self.log(f"reusing the builds of {earlier.get('date')} ({path})")
         return earlier["builds"]
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from bisect import bisect_left
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -60,8 +59,8 @@ CACHED_POSTINGS = 4_000_000
 """Decoded postings kept per searcher (about 8 bytes each): frequent words are decoded once."""
 CACHE_FROM = 256
 """Posting lists shorter than this are cheap to decode and are not cached."""
-CACHED_DOCUMENTS = 1_000_000
-"""Document numbers kept per searcher in the sets of documents holding a frequent word."""
+CACHED_FREQUENCIES = 1_000_000
+"""(docnum, tf~) pairs kept per searcher for frequent words (about 100 bytes each)."""
 
 
 class _Leaf:
@@ -228,9 +227,9 @@ class BM25F:
         self.doc_count = reader.doc_count()
         self._norms: dict[str, list[float]] = {}
         self._reader = reader
-        self._documents: OrderedDict[str, frozenset[int]] = OrderedDict()
+        self._frequencies: OrderedDict[str, dict[int, float]] = OrderedDict()
         self._largest: dict[str, float] = {}
-        self._documents_cached = 0
+        self._frequencies_cached = 0
 
     def _norm_table(self, field_name: str) -> list[float]:
         """w_f / (1 - b + b * len / avglen) for each of the 256 length bytes."""
@@ -283,23 +282,22 @@ class BM25F:
             bound = self._largest[term] = sum(per_field.values())
         return bound
 
-    def documents_of(self, term: str, postings: list[_Postings]) -> frozenset[int]:
-        """Every document holding ``term`` in a scored field, through a least-recently-used cache:
-        the union over fields and segments costs more than scoring for a frequent word."""
-        found = self._documents.get(term)
+    def frequencies_of(self, term: str, postings: list[_Postings]) -> dict[int, float]:
+        """tf~ of every document holding ``term`` in a scored field, through a least-recently-used
+        cache: a frequent word costs more to gather than to score, and queries share them."""
+        found = self._frequencies.get(term)
         if found is not None:
-            self._documents.move_to_end(term)
+            self._frequencies.move_to_end(term)
             return found
-        documents: set[int] = set()
+        found = {}
         for part in postings:
-            documents.update(part.global_ids())
-        found = frozenset(documents)
+            _add_into(found, part.frequencies())
         if len(found) >= CACHE_FROM:
-            self._documents[term] = found
-            self._documents_cached += len(found)
-            while self._documents_cached > CACHED_DOCUMENTS and len(self._documents) > 1:
-                _, old = self._documents.popitem(last=False)
-                self._documents_cached -= len(old)
+            self._frequencies[term] = found
+            self._frequencies_cached += len(found)
+            while self._frequencies_cached > CACHED_FREQUENCIES and len(self._frequencies) > 1:
+                _, old = self._frequencies.popitem(last=False)
+                self._frequencies_cached -= len(old)
         return found
 
     def query_terms(self, terms: list[str]) -> list[QueryTerm]:
@@ -346,19 +344,13 @@ class BM25F:
         return scores
 
     def score_documents(self, query: list[QueryTerm], documents) -> dict[int, float]:
-        """Exact scores of a few documents, found by binary search in each posting list."""
+        """Exact scores of a few documents."""
         scores = dict.fromkeys(documents, 0.0)
         for term in query:
-            frequencies: dict[int, float] = {}
-            for part in term.postings:
-                for docnum in documents:
-                    local = docnum - part.offset
-                    at = bisect_left(part.ids, local)
-                    if at < len(part.ids) and part.ids[at] == local:
-                        normalised = part.weights[at] * part.norms[part.lengths[local]]
-                        frequencies[docnum] = frequencies.get(docnum, 0.0) + normalised
-            for docnum, score in term.scores(frequencies).items():
-                scores[docnum] += score
+            factor, k1, tf = term.factor, term.k1, term.tf
+            for docnum in scores.keys() & tf.keys():
+                found = tf[docnum]
+                scores[docnum] += factor * found / (k1 + found)
         return scores
 
 
@@ -391,8 +383,10 @@ class QueryTerm:
         self.postings = postings
         self.scorer = scorer
         self.k1 = scorer.params.k1
-        self.documents = documents = scorer.documents_of(text, postings)
-        df = len(documents)
+        self.tf = scorer.frequencies_of(text, postings)
+        """tf~ of each document holding the term (shared: never changed)."""
+        self.documents = self.tf.keys()
+        df = len(self.tf)
         self.factor = repeats * math.log(1 + (scorer.doc_count - df + 0.5) / (df + 0.5)) * (self.k1 + 1)
         most = scorer.largest_frequency(text, postings)
         self.bound = self.factor * most / (self.k1 + most)
@@ -403,31 +397,18 @@ class QueryTerm:
         return {docnum: factor * tf / (k1 + tf) for docnum, tf in frequencies.items()}
 
     def frequencies(self, among: set[int] | None = None) -> dict[int, float]:
-        """tf~ of every document holding the term (only those ``among``, when given)."""
-        total: dict[int, float] = {}
-        for part in self.postings:
-            found = part.frequencies()
-            if among is not None:
-                found = {docnum: found[docnum] for docnum in found.keys() & among}
-            _add_into(total, found)
-        return total
+        """tf~ of every document holding the term (only those ``among``, when given); not to be changed."""
+        if among is None:
+            return self.tf
+        tf = self.tf
+        return {docnum: tf[docnum] for docnum in tf.keys() & among}
 
     def add_to_scored(self, scores: dict[int, float]) -> None:
         """Add this term's score to the documents already in ``scores``."""
-        postings = sum(len(part.ids) for part in self.postings)
-        if len(scores) * len(self.postings) * 16 < postings:  # a few documents: binary search is cheaper
-            for docnum, score in self.scorer.score_documents([self], list(scores.keys() & self.documents)).items():
-                scores[docnum] += score
-            return
-        frequencies: dict[int, float] = {}
-        for part in self.postings:
-            weights = dict(zip(part.global_ids(), part.weights, strict=True))
-            norms, lengths, offset = part.norms, part.lengths, part.offset
-            for docnum in weights.keys() & scores.keys():
-                normalised = weights[docnum] * norms[lengths[docnum - offset]]
-                frequencies[docnum] = frequencies.get(docnum, 0.0) + normalised
-        for docnum, score in self.scores(frequencies).items():
-            scores[docnum] += score
+        factor, k1, tf = self.factor, self.k1, self.tf
+        for docnum in scores.keys() & tf.keys():
+            found = tf[docnum]
+            scores[docnum] += factor * found / (k1 + found)
 
 
 def _add_into(total: dict[int, float], part: dict[int, float]) -> None:

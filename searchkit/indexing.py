@@ -35,8 +35,6 @@ from .segments import SegmentBuilder, remove_segment_files
 from .sources import SourceFile, discover, read_source
 
 DEFAULT_CORPUS = "corpus"
-WRITER_MB = 256
-"""Memory for Whoosh's writer, which only merges small old segments."""
 BATCH_BYTES = 32 << 20
 """Input bytes per batch: each batch becomes one segment, its postings held in memory until written."""
 SMALL_SEGMENT_DOCS = 20_000
@@ -261,7 +259,7 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
     of changed files and commits the new segments with the old ones.
     """
     todo, gone = _plan(state, files, roots, fresh, report)
-    writer = ix.writer(limitmb=WRITER_MB, compound=False)
+    writer = ix.writer()  # adds no documents: it deletes, then commits the new segments
     new_segments = []
     try:
         for source_id in gone:
@@ -373,12 +371,10 @@ def _merge_small_segments(ix, earlier: list, new: list) -> _Merge | None:
                     builder.add(stored)
             finally:
                 reader.close()
-        merged = builder.finish() if builder.doc_count else None
+        merged = builder.finish()  # None when nothing in them is live: they are simply dropped
     except BaseException:
         builder.cancel()
         raise
-    if merged is None:  # nothing live in them: they are simply dropped
-        builder.cancel()
     return _Merge(merged, small)
 
 
@@ -522,9 +518,7 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
                 with _COUNTERS.get_lock():
                     _COUNTERS[0] += 1
                     _COUNTERS[1] += outcome.articles
-        segment = builder.finish() if builder.doc_count else None
-        if segment is None:
-            builder.cancel()
+        segment = builder.finish()
     except BaseException:
         builder.cancel()
         raise

@@ -57,7 +57,6 @@ class SegmentBuilder:
         self.doc_count = 0
         self.words = words
         self.vocabulary_fields = frozenset(vocabulary_fields)
-        self.postings_count = 0
         self._postings: dict[str, dict[bytes, tuple[array, array, list]]] = {}
         self._valueless: set[str] = set()
         self._lengths: dict[str, list[int]] = {}
@@ -122,7 +121,6 @@ class SegmentBuilder:
             ids.append(docnum)
             weights.append(count)
             values.append(_encode_positions(positions))
-        self.postings_count += len(found)
         if surface is not None and name in self.vocabulary_fields:
             surface.update(surface_words_of(words))
         return length
@@ -140,7 +138,6 @@ class SegmentBuilder:
             weights.append(weight)
             if keep_values:
                 values.append(vbytes)
-        self.postings_count += len(items)
         return length if field.scorable else 0
 
     def _items(self, name: str, field, value):
@@ -159,7 +156,11 @@ class SegmentBuilder:
         return items
 
     def finish(self):
-        """Write the postings and close the segment's files; returns the Whoosh segment."""
+        """Write the postings and close the segment's files; returns the Whoosh segment,
+        or None (and nothing left on disk) when no document was added."""
+        if not self.doc_count:
+            self.cancel()
+            return None
         self._perdoc.close()
         writer = self._fieldwriter
         for name in sorted(self._postings):

@@ -27,6 +27,7 @@ import heapq
 import math
 from array import array
 from collections import Counter, OrderedDict
+from collections.abc import Set
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pickle import loads
@@ -100,14 +101,21 @@ class _Leaf:
             cached = self._lengths[field_name] = _load_lengths(self.reader, field_name)
         return cached
 
-    def postings(self, field_name: str, term: str) -> tuple[list[int], list[float]]:
-        """Local docnums and term frequencies of one term, deleted documents left out."""
+    def _matcher(self, field_name: str, term: str):
+        """The term's raw posting matcher (deletions are filtered by the callers), or None."""
         try:
             matcher = self.reader.postings(field_name, term)
         except TermNotFound:
-            return [], []
+            return None
         if FilterMatcher is not None and isinstance(matcher, FilterMatcher):
             matcher = matcher.child
+        return matcher
+
+    def postings(self, field_name: str, term: str) -> tuple[list[int], list[float]]:
+        """Local docnums and term frequencies of one term, deleted documents left out."""
+        matcher = self._matcher(field_name, term)
+        if matcher is None:
+            return [], []
         ids: list[int] = []
         weights: list[float] = []
         if W3LeafMatcher is not None and type(matcher) is W3LeafMatcher:
@@ -152,12 +160,9 @@ class _Leaf:
 
     def positions(self, field_name: str, term: str, wanted: set[int]) -> dict[int, frozenset[int]]:
         """The positions of ``term`` in each of the ``wanted`` local documents that hold it."""
-        try:
-            matcher = self.reader.postings(field_name, term)
-        except TermNotFound:
+        matcher = self._matcher(field_name, term)
+        if matcher is None:
             return {}
-        if FilterMatcher is not None and isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
         found: dict[int, frozenset[int]] = {}
         if W3LeafMatcher is not None and type(matcher) is W3LeafMatcher:
             while matcher.is_active():
@@ -347,10 +352,7 @@ class BM25F:
         """Exact scores of a few documents."""
         scores = dict.fromkeys(documents, 0.0)
         for term in query:
-            factor, k1, tf = term.factor, term.k1, term.tf
-            for docnum in scores.keys() & tf.keys():
-                found = tf[docnum]
-                scores[docnum] += factor * found / (k1 + found)
+            term.add_to_scored(scores)
         return scores
 
 
@@ -381,7 +383,6 @@ class QueryTerm:
     def __init__(self, text: str, repeats: int, postings: list[_Postings], scorer: BM25F):
         self.text = text
         self.postings = postings
-        self.scorer = scorer
         self.k1 = scorer.params.k1
         self.tf = scorer.frequencies_of(text, postings)
         """tf~ of each document holding the term (shared: never changed)."""
@@ -396,7 +397,7 @@ class QueryTerm:
         factor, k1 = self.factor, self.k1
         return {docnum: factor * tf / (k1 + tf) for docnum, tf in frequencies.items()}
 
-    def frequencies(self, among: set[int] | None = None) -> dict[int, float]:
+    def frequencies(self, among: Set[int] | None = None) -> dict[int, float]:
         """tf~ of every document holding the term (only those ``among``, when given); not to be changed."""
         if among is None:
             return self.tf
@@ -405,10 +406,8 @@ class QueryTerm:
 
     def add_to_scored(self, scores: dict[int, float]) -> None:
         """Add this term's score to the documents already in ``scores``."""
-        factor, k1, tf = self.factor, self.k1, self.tf
-        for docnum in scores.keys() & tf.keys():
-            found = tf[docnum]
-            scores[docnum] += factor * found / (k1 + found)
+        for docnum, score in self.scores(self.frequencies(scores.keys())).items():
+            scores[docnum] += score
 
 
 def _add_into(total: dict[int, float], part: dict[int, float]) -> None:

@@ -235,7 +235,9 @@ class _Scored:
     Word queries are scored by :class:`~searchkit.scoring.BM25F`: fully when
     all-words-first tiers need every document's word count, else with
     MaxScore, which scores only the documents that can reach the page asked
-    for. Queries with syntax are scored by Whoosh, every match.
+    for. A query that is one exact phrase is matched from positions and
+    scored the same way, as its words. Other queries with syntax are scored
+    by Whoosh, every match.
     """
 
     def __init__(self, searcher, parsed: ParsedQuery):
@@ -243,17 +245,15 @@ class _Scored:
         self.matched: Counter | None = None
         self.scorer = None
         phrase = _phrase(parsed.any) if parsed.terms is None else None
-        if phrase is not None:  # "a phrase": matched from positions, scored as its words
-            words, fields = phrase
+        words = phrase[0] if phrase is not None else parsed.terms
+        if words is not None and parsed.any is not NullQuery:
             self.scorer = _cached(searcher, "_searchkit_bm25f", lambda s: BM25F(s.reader()))
             self.query_terms = self.scorer.query_terms(words)
-            self.matching = self.scorer.phrase_documents(words, fields)
-            self.scores = {}
-        elif parsed.terms is not None and parsed.any is not NullQuery:
-            self.scorer = _cached(searcher, "_searchkit_bm25f", lambda s: BM25F(s.reader()))
-            self.query_terms = self.scorer.query_terms(parsed.terms)
-            self.matching: set[int] = set().union(*(term.documents for term in self.query_terms))
             self.scores: dict[int, float] = {}
+            if phrase is not None:  # "a phrase": matched from positions, scored as its words
+                self.matching: set[int] = self.scorer.phrase_documents(*phrase)
+            else:
+                self.matching = set().union(*(term.documents for term in self.query_terms))
         else:
             query = parsed.any if parsed.any is not NullQuery else Every()
             _check_expansions(searcher, query)

@@ -5,7 +5,7 @@ check: lint test
 
 lint:
 	$(PYTHON) -m ruff check searchkit tests bench
-	$(PYTHON) -m ruff format --check searchkit
+	$(PYTHON) -m ruff format --check searchkit tests bench
 
 test:
 	$(PYTHON) -m pytest -q

@@ -55,7 +55,10 @@ class Article:
 
     ``date`` is the publication date when the source gives one; ``captured`` is
     the month the page was captured (the donation banner's month), kept apart
-    because it says nothing about when the article was written.
+    because it says nothing about when the article was written. ``author`` is
+    the article's byline. ``source`` is the id of the file it was read from;
+    ``line`` (JSON Lines) or ``offset`` (the byte offset of a WARC record) says
+    where in that file, for files that hold many articles.
     """
 
     id: str
@@ -64,7 +67,10 @@ class Article:
     date: date | None = None
     captured: date | None = None
     url: str | None = None
+    author: str | None = None
     source: str = ""
+    line: int | None = None
+    offset: int | None = None
     comments: list[Comment] = field(default_factory=list)
 
     @property

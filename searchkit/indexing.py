@@ -420,9 +420,11 @@ def _build_batches(ix, todo, jobs: int, progress, report: IndexReport) -> Iterat
     if jobs <= 1 or len(batches) == 1:
         files_done = 0
         for batch in batches:
+
             def counted(files, articles, before=files_done):
                 if progress:
                     progress(before + files, len(todo), report.articles + articles)
+
             built = _build_batch(folder, indexname, schema, batch, counted)
             files_done += len(batch)
             yield built

@@ -139,7 +139,6 @@ class _Leaf:
             weights = [w for _, w in kept]
         return ids, weights
 
-
     def phrase_documents(self, field_name: str, words: list[str]) -> list[int]:
         """Local docnums whose ``field_name`` holds ``words`` at consecutive positions."""
         postings = [self.cached_postings(field_name, word)[0] for word in words]

@@ -32,7 +32,9 @@ def test_index_skips_bad_files_and_strict_fails(pages_copy, tmp_path):
     index = str(tmp_path / "ix")
     result = invoke("index", str(pages_copy), "--index", index)
     assert result.exit_code == 0
-    assert f"searchkit: skipped {pages_copy / 'broken.txt'}: binary file (it contains NUL bytes), skipped" in result.stderr
+    assert (
+        f"searchkit: skipped {pages_copy / 'broken.txt'}: binary file (it contains NUL bytes), skipped" in result.stderr
+    )
     strict = invoke("index", str(pages_copy), "--index", index, "--strict")
     assert strict.exit_code == 2 and "files skipped (--strict)" in strict.stderr
 
@@ -48,12 +50,17 @@ def test_index_nothing_readable_is_exit_2(tmp_path):
 def test_show_text_and_json(pages_index):
     text = invoke("show", "ferry.txt", "--index", str(pages_index))
     assert text.exit_code == 0
-    assert text.stdout.startswith("Harbour Council Approves Night Ferry After ‘Long Overdue’ Vote\nferry.txt · captured 2021-03\n")
+    assert text.stdout.startswith(
+        "Harbour Council Approves Night Ferry After ‘Long Overdue’ Vote\nferry.txt · captured 2021-03\n"
+    )
     payload = json.loads(invoke("show", "ferry.txt#c3", "--index", str(pages_index), "--format", "json").stdout)
     assert set(payload) == {"id", "title", "date", "captured", "url", "source", "body", "comments"}
     assert payload["captured"] == "2021-03" and payload["date"] is None
-    assert payload["comments"][2] == {"id": "ferry.txt#c3", "author": "Maëlle Ørsted",
-                                      "text": "Thank you all for the support. We will publish the timetable next week."}
+    assert payload["comments"][2] == {
+        "id": "ferry.txt#c3",
+        "author": "Maëlle Ørsted",
+        "text": "Thank you all for the support. We will publish the timetable next week.",
+    }
 
 
 def test_show_unknown_id(pages_index):

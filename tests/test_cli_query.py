@@ -77,10 +77,13 @@ def test_filters_and_paging(run):
     assert dates == sorted(dates, reverse=True)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["date:someday"], "searchkit: error: date not understood: date:someday"),
-    (["x", "--since", "soon"], "searchkit: error: date not understood: soon"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["date:someday"], "searchkit: error: date not understood: date:someday"),
+        (["x", "--since", "soon"], "searchkit: error: date not understood: soon"),
+    ],
+)
 def test_bad_input_is_one_line_exit_2(run, args, message):
     result = run(*args)
     assert result.exit_code == 2
@@ -91,7 +94,10 @@ def test_bad_input_is_one_line_exit_2(run, args, message):
 def test_missing_explicit_index_is_an_error(tmp_path):
     result = CliRunner().invoke(cli, ["query", "--index", str(tmp_path / "none"), "x"])
     assert result.exit_code == 2
-    assert result.stderr == f"searchkit: error: {tmp_path / 'none'}: no searchkit index here (build one with `searchkit index PATH`)\n"
+    assert (
+        result.stderr
+        == f"searchkit: error: {tmp_path / 'none'}: no searchkit index here (build one with `searchkit index PATH`)\n"
+    )
 
 
 def test_default_index_is_built_from_corpus_on_first_use(tmp_path, monkeypatch):

@@ -56,7 +56,15 @@ def test_cli_eval_json_and_per_query(tmp_path):
     result = CliRunner().invoke(cli, ["eval", str(MINI), "--format", "json", "--per-query", str(per_query)])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
-    assert set(figures) == {"ndcg@10", "recall@100", "mrr@10", "queries", "index_seconds", "query_p50_ms", "query_p95_ms"}
+    assert set(figures) == {
+        "ndcg@10",
+        "recall@100",
+        "mrr@10",
+        "queries",
+        "index_seconds",
+        "query_p50_ms",
+        "query_p95_ms",
+    }
     assert figures["ndcg@10"] == 1.0 and figures["queries"] == 3
     lines = per_query.read_text(encoding="utf-8").splitlines()
     assert lines[0].split("\t")[:4] == ["query_id", "ndcg@10", "recall@100", "mrr@10"]

@@ -42,7 +42,9 @@ def test_vocabulary_grows_with_new_files(pages_copy, tmp_path):
         assert opened.vocabulary()["tramway"] == 1  # one document: the article (title and body)
 
 
-@pytest.mark.parametrize("a, b, distance", [("putn", "putin", 1), ("ab", "ba", 1), ("kitten", "sitting", 3), ("", "abc", 3)])
+@pytest.mark.parametrize(
+    "a, b, distance", [("putn", "putin", 1), ("ab", "ba", 1), ("kitten", "sitting", 3), ("", "abc", 3)]
+)
 def test_edit_distance(a, b, distance):
     assert edit_distance(a, b) == distance
     assert edit_distance(a, b, limit=1) == min(distance, 2)

@@ -164,7 +164,15 @@ def test_batches_in_worker_processes_answer_like_one_segment(tmp_path, monkeypat
     with open_index(tmp_path / "one") as one, open_index(tmp_path / "many") as many:
         assert len(many.searcher().reader().leaf_readers()) >= 4
         assert len(one.searcher().reader().leaf_readers()) == 1
-        for query in ("Putin Trump", '"prime minister"', "wheat OR ports", "title:election", "putin", "minister~", 'author:"Jean Marchetti"'):
+        for query in (
+            "Putin Trump",
+            '"prime minister"',
+            "wheat OR ports",
+            "title:election",
+            "putin",
+            "minister~",
+            'author:"Jean Marchetti"',
+        ):
             expected = one.search(query, limit=20)
             got = many.search(query, limit=20)
             assert got.total == expected.total and got.total > 0, query
@@ -200,7 +208,9 @@ def test_small_segments_of_incremental_runs_are_merged_and_answer_like_a_fresh_b
     files = sorted(corpus.rglob("*.txt"))
     counts = []
     for run, path in enumerate(files[:7]):
-        path.write_text(path.read_text(encoding="utf-8") + f"\n\nUpdate {run}: lighthouse figures revised.\n", encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8") + f"\n\nUpdate {run}: lighthouse figures revised.\n", encoding="utf-8"
+        )
         assert build_index([corpus], index, jobs=1).updated == 1
         with open_index(index) as opened:
             counts.append(len(opened.searcher().reader().leaf_readers()))

@@ -39,16 +39,19 @@ def test_bm25f_formula_by_hand(tiny):
     b, k1 = 0.75, params.k1
     tf = 2.0 * 1 / (1 - b + b * title_lengths["a"] / avg_title) + 1.0 * 2 / (1 - b + b * body_lengths["a"] / avg_body)
     idf = math.log(1 + (3 - 1 + 0.5) / (1 + 0.5))
-    (docnum, score), = scores.items()
+    ((docnum, score),) = scores.items()
     assert tiny.searcher().stored_fields(docnum)["id"] == "a"
     assert score == pytest.approx(idf * tf * (k1 + 1) / (k1 + tf), rel=1e-6)
 
 
-@pytest.mark.parametrize("query", [
-    "Why did the ministers meet in Vienna about sanctions and oil prices this week",
-    "farmers wheat harvest exports ships grain record season rain",
-    "who said the summit would change nothing for people in Europe",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Why did the ministers meet in Vienna about sanctions and oil prices this week",
+        "farmers wheat harvest exports ships grain record season rain",
+        "who said the summit would change nothing for people in Europe",
+    ],
+)
 def test_maxscore_gives_the_exhaustive_ranking(corpus_index, query):
     with open_index(corpus_index) as index:
         scorer = BM25F(index.searcher().reader())

@@ -103,8 +103,15 @@ def test_terms_and_postings_read_back_the_same(tmp_path, documents):
 
 
 def _statistics(info) -> tuple:
-    return (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight(),
-            info.min_id(), info.max_id())
+    return (
+        info.weight(),
+        info.doc_frequency(),
+        info.min_length(),
+        info.max_length(),
+        info.max_weight(),
+        info.min_id(),
+        info.max_id(),
+    )
 
 
 def _items(matcher) -> list[tuple]:

@@ -48,7 +48,9 @@ ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 ROOT_REASON = "running as root: chmod does not stop root from reading (the simulated variant of this test runs)"
 
 # ----------------------------------------------------------------------------- the page generator
-_SYLLABLES = "ka lo mi ne ru sa ti vo ba de fi gu ha je ko lu ma no pi qu re se to vu wa xe yo zu an el in or un".split()
+_SYLLABLES = (
+    "ka lo mi ne ru sa ti vo ba de fi gu ha je ko lu ma no pi qu re se to vu wa xe yo zu an el in or un".split()
+)
 _COMMON = (
     "the government said minister police report people year week market water city river harvest ferry "
     "library school council budget election court village bridge train storm farmers wheat energy"
@@ -384,7 +386,9 @@ def crash_point(
     if result.finished and code != 0:
         result.failures.append(f"the run exited {code} without being killed")
     check_after_kill(scene, index, result, cli_reader)
-    rerun = subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=600, env=dict(os.environ, NO_COLOR="1"))
+    rerun = subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, timeout=600, env=dict(os.environ, NO_COLOR="1")
+    )
     if rerun.returncode != 0 or "Traceback" in rerun.stderr:
         result.failures.append(f"rerun exited {rerun.returncode}: {rerun.stderr.strip()[-300:]}")
     try:

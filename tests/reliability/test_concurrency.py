@@ -128,7 +128,9 @@ def test_queries_answer_while_an_index_run_is_in_progress(scene: CrashScene, tmp
                 answers.append(_ids(opened.search("wheat", scope="articles", limit=1000)))
                 with open_index(index) as fresh:
                     answers.append(_ids(fresh.search("wheat", scope="articles", limit=1000)))
-                cli = run_cli("query", "wheat", "--index", index, "--in", "articles", "--limit", "1000", "--format", "json")
+                cli = run_cli(
+                    "query", "wheat", "--index", index, "--in", "articles", "--limit", "1000", "--format", "json"
+                )
                 assert cli.returncode == 0, cli.stderr
                 answers.append(sorted(hit["id"] for hit in json.loads(cli.stdout)["hits"]))
         finally:
@@ -267,7 +269,9 @@ def test_readers_never_fail_while_a_writer_commits_and_rebuilds(pages):
                 else:
                     wrong += totals[0] != 1 or totals[1] > 1
     rounds = int(writer.stdout.read() or 0)
-    record("concurrency", f"stress: {rounds} writer commits, {loops} reader loops, errors {errors}, wrong totals {wrong}")
+    record(
+        "concurrency", f"stress: {rounds} writer commits, {loops} reader loops, errors {errors}, wrong totals {wrong}"
+    )
     assert writer.returncode == 0
     assert not errors, f"{sum(errors.values())} failed reads in {loops} loops: {errors}"
     assert not wrong, f"{wrong} reads found the ferry page or the one extra page more than once (or not at all)"
@@ -324,6 +328,7 @@ def test_no_fd_leak_when_an_open_index_follows_commits(pages):
         with open_index(index) as fresh:
             fresh.search("lighthouse")
             fresh_holds = _open_fds() - before - held
-        assert held <= fresh_holds + 3, f"after 30 refreshes the Index holds {held} descriptors, a fresh one {fresh_holds}"
+        assert held <= fresh_holds + 3, (
+            f"after 30 refreshes the Index holds {held} descriptors, a fresh one {fresh_holds}"
+        )
     assert _open_fds() <= before + 3, f"{_open_fds() - before} descriptors still open after close()"
-

@@ -66,7 +66,9 @@ def test_kill_at_timed_points(scene: CrashScene, tmp_path):
 
 
 def _query_ids(index, query="wheat"):
-    proc = run_cli("query", query, "--index", index, "--format", "json", "--limit", "1000", "--in", "articles", timeout=60)
+    proc = run_cli(
+        "query", query, "--index", index, "--format", "json", "--limit", "1000", "--in", "articles", timeout=60
+    )
     assert proc.returncode in (0, 1), proc.stderr
     return sorted(hit["id"] for hit in json.loads(proc.stdout)["hits"])
 

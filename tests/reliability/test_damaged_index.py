@@ -177,9 +177,13 @@ def test_rebuild_repairs_damaged_segments(corpus, index, damage):
 # ----------------------------------------------------------------------------- read-only and full filesystems
 def _mount_tmpfs(target: Path, size: str) -> None:
     target.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(target)], capture_output=True, text=True)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(target)], capture_output=True, text=True
+    )
     if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({proc.stderr.strip() or proc.returncode}): needs root and CAP_SYS_ADMIN")
+        pytest.skip(
+            f"cannot mount a tmpfs here ({proc.stderr.strip() or proc.returncode}): needs root and CAP_SYS_ADMIN"
+        )
 
 
 @pytest.fixture

@@ -248,7 +248,9 @@ def test_200mb_single_line_files(base, tmp_path):
     assert_no_traceback(proc)
     page = [line for line in lines_naming(proc, str(huge / "page.txt")) if line.startswith("searchkit: skipped ")]
     assert len(page) == 1 and "too large" in page[0], proc.stderr
-    assert any(line.startswith("searchkit: skipped ") for line in lines_naming(proc, str(huge / "line.jsonl"))), proc.stderr
+    assert any(line.startswith("searchkit: skipped ") for line in lines_naming(proc, str(huge / "line.jsonl"))), (
+        proc.stderr
+    )
     assert seconds < 20, f"{seconds:.1f} s"
     assert_kept(index, before)
 

@@ -177,7 +177,14 @@ CLI_CASES.update(
         "many-arguments": ["wheat"] * 2_000,
     }
 )
-SUBPROCESS_CASES = ("long-mixed", "ansi-escape", "rtl-override", "date-impossible", "invalid-utf8-argv", "dash-dash-minus")
+SUBPROCESS_CASES = (
+    "long-mixed",
+    "ansi-escape",
+    "rtl-override",
+    "date-impossible",
+    "invalid-utf8-argv",
+    "dash-dash-minus",
+)
 """Also run as a real process: argv decoding, stdout encoding, the exit code the shell sees."""
 UTF8_STRICT = {"PYTHONIOENCODING": "utf-8"}
 

@@ -88,16 +88,22 @@ _ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][\d:.]+(?:Z|[+-]
 _MONTH_DAY_YEAR = re.compile(rf"({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})", re.I)
 _DAY_MONTH_YEAR = re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_NAMES})\.?,?\s+(\d{{4}})", re.I)
 _MONTH_YEAR = re.compile(rf"({_MONTH_NAMES})\.?,?\s+(\d{{4}})", re.I)
+_WEEKDAY = re.compile(r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?\s+", re.I)
 
 
 def parse_date(text: str) -> date | None:
     """Read a date written as ``2023-03-14``, ``2023-03``, ``2023``,
-    ``March 14, 2023``, ``14 March 2023`` or ``March 2023``.
+    ``March 14, 2023``, ``14 March 2023`` or ``March 2023``; a day may follow
+    its weekday (``Monday, October 10, 2022``, ``Tue 4 December, 2007``).
 
     Returns None when the whole text is not one of these forms (or names an
     impossible day). A month or a year alone gives its first day.
     """
     text = text.strip()
+    if weekday := _WEEKDAY.match(text):
+        rest = text[weekday.end() :]
+        if _MONTH_DAY_YEAR.fullmatch(rest) or _DAY_MONTH_YEAR.fullmatch(rest):
+            text = rest
     try:
         if m := _ISO.fullmatch(text):
             year, month, day = m.group(1), m.group(2) or 1, m.group(3) or 1

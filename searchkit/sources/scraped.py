@@ -42,8 +42,9 @@ Heuristics, in the order they are applied:
   sentences ending in a full stop, or a photo credit (``(Photo: ...``).
   Then the page has **no title line**: that text stays the first paragraph
   of the body, whole, and the title is derived from it without taking
-  anything away: its first sentence, cut at 12 words with a final ``…``
-  (from the first comment when the page has no body). A derived title is
+  anything away: the first sentence of its first paragraph that is not a
+  caption, cut at 12 words with a final ``…`` (from the first comment when
+  the page has no body). A derived title is
   never compared with the body, so the lead is never dropped as a repeat.
 * **The comment section** starts at the first line, after the title, that
   is a wpDiscuz widget line (``Notify of``, ``Newest Most Voted``, ``Inline
@@ -69,8 +70,9 @@ Heuristics, in the order they are applied:
   header too once the section has started. Before a heading, only headers
   with ``says:``, a bullet or a number start the section, so a bare ``Name``
   and date in the body (a letter's signature) stay body. When the section
-  has headers, each one starts a comment holding every block up to the next
-  header; blocks before the first header are comments without an author.
+  has headers, each one starts a comment holding the blocks up to the next
+  header (two blank lines in between start a comment without an author, as
+  below); blocks before the first header are read as below.
 * **Without headers** (the SouthFront widget lists), comments are
   blank-line separated blocks. A block that is one short line (at most 4
   words and 40 characters, not starting with a quote, not ending in
@@ -230,8 +232,8 @@ def parse_scraped(text: str, article_id: str, source: str = "") -> Article:
         paragraphs.pop(0)
     comments = _comments(comment_lines, article_id)
     if not title:
-        first = paragraphs[0] if paragraphs else comments[0].text if comments else ""
-        title = _derived_title(first)
+        leads = [p for p in paragraphs if not _PHOTO.search(p)] or paragraphs or [c.text for c in comments[:1]]
+        title = _derived_title(leads[0]) if leads else ""
     if not title:
         raise ValueError("no title found (the file holds only blank or widget lines)")
 
@@ -531,7 +533,13 @@ def _comments_by_header(lines: list[str]) -> _Found | None:
     for number, start in enumerate(starts):
         author, day, last = headers[start]
         end = starts[number + 1] if number + 1 < len(starts) else len(lines)
-        found.append((author, day, [text for _, text in _blocks(lines[last + 1 : end])]))
+        current: tuple[str | None, date | None, list[str]] = (author, day, [])
+        found.append(current)
+        for position, (blanks, text) in enumerate(_blocks(lines[last + 1 : end])):
+            if position and blanks >= 2:  # two blank lines: a new comment without a header
+                current = (None, None, [])
+                found.append(current)
+            current[2].append(text)
     return found
 
 

@@ -243,3 +243,28 @@ def test_form_text_alone_is_not_a_comment():
 )
 def test_parse_date_reads_a_weekday_before_a_full_date(text, expected):
     assert parse_date(text) == expected
+
+
+def test_blogger_said_comments_and_post_footer():
+    article = parse("blogger-said.txt")
+    assert article.title == "Snowdrops on the Railway Embankment"
+    assert article.date == date(2015, 3, 8)
+    assert article.body == (
+        "The embankment behind the station is white with snowdrops again, three weeks later than last year."
+    )
+    assert comments(article) == [
+        ("Wren Aldous", None, "They came up in our lane on Friday. Spring at last."),
+        ("Olly Penhallow", None, "Thank you for the photo, I had no idea they grew there."),
+    ]
+
+
+def test_numbered_comments_without_names_take_the_date_line_below_them():
+    article = parse("numbered-no-names.txt")
+    assert (
+        article.body
+        == "The café at the end of the pier will stay open until four in the afternoon all winter, the owners said."
+    )
+    assert comments(article) == [
+        (None, date(2022, 1, 9), "Good. The walk out there is the best part of a cold Sunday."),
+        (None, date(2022, 1, 10), "Do they still do the crab sandwiches?"),
+    ]

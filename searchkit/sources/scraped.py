@@ -64,10 +64,11 @@ Heuristics, in the order they are applied:
   and the headline-like lines that follow it).
 * **Comment headers** are a name line followed by a date line, where the
   name may be numbered (``1.``, ``2.1``), bulleted (``• Name``), or end in
-  ``says:``/``said:``, and the date line is a date (``March 3, 2021 at 4:15
+  ``says:``/``said:``/``said...``, and the date line is a date (``March 3, 2021 at 4:15
   pm``, kept as the comment's ``date``) or a time-ago line (``3 days ago``,
   not a date: ``date`` stays None). ``Name says:`` without a date line is a
-  header too once the section has started. Before a heading, only headers
+  header too once the section has started, and so is a number alone on its
+  line (``1. 1``, ``2.1``: a comment list that shows no names). Before a heading, only headers
   with ``says:``, a bullet or a number start the section, so a bare ``Name``
   and date in the body (a letter's signature) stay body. When the section
   has headers, each one starts a comment holding the blocks up to the next
@@ -82,7 +83,9 @@ Heuristics, in the order they are applied:
   current comment (a multi-paragraph comment) and a block after two or more
   blank lines starts a new comment without an author. A short comment with
   no final punctuation directly after an author line is taken as that
-  comment's text, not as a second author.
+  comment's text, not as a second author. A date line alone after a comment
+  is that comment's date, and ends it. A block that starts with the next
+  number of the list (``1.``, then ``2.``) starts a new comment.
 """
 
 from __future__ import annotations
@@ -114,8 +117,9 @@ _TIME_AGO = re.compile(
     r"(?:\s*(?:edited|\(edited\)))?|just now|yesterday|today",
     re.I,
 )
+_LIST_NUMBER = re.compile(r"(\d{1,4})\.\s+(?=\S)")
 _COMMENT_NUMBER = re.compile(r"\d{1,4}\.\s+\d{1,4}|\d{1,4}(?:\.\d{1,4})+")
-_SAYS = re.compile(r"(?P<name>.+?)\s+(?:says|said|wrote)\s*:")
+_SAYS = re.compile(r"(?P<name>.+?)\s+(?:says|said|wrote)\s*(?::|\.\.\.|…)")
 _PHOTO = re.compile(
     r"\((?:Photo|Image|Picture|Credit|File photo)\b|\b(?:Photo|Image|Credit)\s*:|\bGetty Images\b", re.I
 )
@@ -135,6 +139,10 @@ _PAGE_CHROME = re.compile(
     r"|Comments are closed\.?|There are no comments yet\.?|No comments yet\.?|Be the first to comment\.?"
     r"|No comments on this story.{0,120}|Please log in or register to add your comment"
     r"|Enter comments here:?|%d bloggers like this:?|Like this:|Share this:|Loading\.\.\.|Like Loading\.\.\."
+    r"|Subscribe to comments with RSS\.?|Fill in your details below or click an icon to log in:?.{0,20}"
+    r"|You are commenting using your .{0,40}account\..{0,40}|Connecting to %s"
+    r"|Posted in [^.]{1,60}|Filed under [^.]{1,80}|Tagged(?: with)?\b[^.]{0,120}|with \d+ comments?"
+    r"|Just another (?:weblog|WordPress site|WordPress\.com weblog)"
     r"|Skip to (?:main )?content|Jump to content|Most Popular|Related Articles|Related Posts|Advertisement"
     r"|Would love your thoughts, please comment\.?x?"
     r"|Do you like this content\? Consider helping us!?)",
@@ -550,6 +558,17 @@ def _comments_by_blocks(lines: list[str]) -> _Found:
     current: tuple[str | None, date | None, list[str]] | None = None
     for index, (blanks, text) in enumerate(blocks):
         is_last = index == len(blocks) - 1
+        is_date, day = _comment_date(text) if "\n" not in text else (False, None)
+        if is_date:  # a date line alone belongs to the comment above it, never its text
+            if current is not None and current[1] is None and pending_author is None:
+                found[-1] = (current[0], day, current[2])
+            current = None  # and ends it: the next block starts a new comment
+            continue
+        numbered = _LIST_NUMBER.match(text)
+        if numbered and pending_author is None and int(numbered.group(1)) == len(found) + 1:
+            current = (None, None, [text[numbered.end() :]])  # the list's next number: a new comment
+            found.append(current)
+            continue
         if pending_author is None and not is_last and looks_like_author(text):
             pending_author = _clean_author(text)
             current = None

@@ -204,18 +204,19 @@ def test_comments_heading_with_name_date_and_text_blocks():
 # --- no comment is ever invented ---------------------------------------------
 
 
-def test_prose_says_bullets_numbers_and_a_signature_are_body_not_comments():
+def test_prose_says_bullets_numbers_signature_and_event_list_are_body_not_comments():
     article = parse("no-comments-prose.txt")
     assert article.comments == []
     body = article.body
     assert body.startswith("The water board appointed a new chief engineer")
-    assert body.endswith("The board thanked the association for its patience.")
+    assert body.endswith("• Autumn Open Day\nOctober 5, 2023")
     for kept in (
         "Hana Kovač says: the first job is the leaking main",
         "Ilse Brandt says:\n\n“We will fix the worst leaks first",
         "• Replace the oldest mains first\n• Publish monthly leak figures\n• Train two more apprentices",
         "1. The reservoir survey comes first.\n2. Then the pumping station.",
-        "Miriam Olde\nFebruary 12, 2023",
+        "Miriam Olde\nFebruary 12, 2023\n\nThe board thanked the association for its patience.",
+        "• Spring Open Day\nApril 6, 2023",
     ):
         assert kept in body
 

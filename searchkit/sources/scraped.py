@@ -26,8 +26,9 @@ Heuristics, in the order they are applied:
   (``Skip to content``, ``Most Popular``) and, in the comment section only,
   the widget's own lines (``Notify of``, ``Subscribe``, ``guest``,
   ``Oldest``, ``12 Comments``, vote counts, a lone ``()`` or ``x``,
-  ``Reply``, ``Load More...``, ``2 points``). A blanked line still counts as
-  a blank line, so it keeps separating comments.
+  ``Reply``, ``Load More...``, ``2 points``), post footers (``Posted in``,
+  ``Tagged with``). A blanked line still counts as a blank line, so it
+  keeps separating comments.
 * **Above the title** these lines are stepped over: the donation widget
   (amount lines such as ``410 $``, and banners such as ``8 DAYS LEFT UNTIL
   THE END OF SEPTEMBER``); a month line (``MAY 2022``), kept as ``captured``
@@ -38,14 +39,14 @@ Heuristics, in the order they are applied:
   2024``) giving ``date``; navigation chrome; a byline ``name (handle)
   wrote,`` giving ``author`` (the name, without the handle).
 * **The title** is the next line, unless it reads as a paragraph or a
-  caption: more than 30 words, a line of a multi-line block, two or more
-  sentences ending in a full stop, or a photo credit (``(Photo: ...``).
+  caption: more than 30 words, a long line of a multi-line block, two or
+  more sentences ending in a full stop, or a photo credit (``(Photo:``).
   Then the page has **no title line**: that text stays the first paragraph
-  of the body, whole, and the title is derived from it without taking
-  anything away: the first sentence of its first paragraph that is not a
-  caption, cut at 12 words with a final ``…`` (from the first comment when
-  the page has no body). A derived title is
-  never compared with the body, so the lead is never dropped as a repeat.
+  of the body, whole, and the title is derived from the body without
+  taking anything away: the first sentence of its first paragraph that is
+  not a caption, cut at 12 words with a final ``…`` (from the first
+  comment when the page has no body). A derived title is never compared
+  with the body, so the lead is never dropped as a repeat.
 * **The comment section** starts at the first line, after the title, that
   is a wpDiscuz widget line (``Notify of``, ``Newest Most Voted``, ``Inline
   Feedbacks``, ``View all comments``), a comments heading (``Comments``,
@@ -64,16 +65,18 @@ Heuristics, in the order they are applied:
   and the headline-like lines that follow it).
 * **Comment headers** are a name line followed by a date line, where the
   name may be numbered (``1.``, ``2.1``), bulleted (``• Name``), or end in
-  ``says:``/``said:``/``said...``, and the date line is a date (``March 3, 2021 at 4:15
-  pm``, kept as the comment's ``date``) or a time-ago line (``3 days ago``,
-  not a date: ``date`` stays None). ``Name says:`` without a date line is a
-  header too once the section has started, and so is a number alone on its
-  line (``1. 1``, ``2.1``: a comment list that shows no names). Before a heading, only headers
-  with ``says:``, a bullet or a number start the section, so a bare ``Name``
-  and date in the body (a letter's signature) stay body. When the section
-  has headers, each one starts a comment holding the blocks up to the next
-  header (two blank lines in between start a comment without an author, as
-  below); blocks before the first header are read as below.
+  ``says:``, ``said:`` or ``said...``, and the date line is a date
+  (``March 3, 2021 at 4:15 pm``, kept as the comment's ``date``) or a
+  time-ago line (``3 days ago``: not a date, ``date`` stays None). ``Name
+  says:`` without a date line is a header too once the section has
+  started, and so is a number alone on its line (``1. 1``, ``2.1``: a list
+  that shows no names). Before a heading, only headers with ``says:``, a
+  bullet and a time-ago line, or a number and a time of day start the
+  section, so a bare name and date in the body (a letter's signature) or a
+  bulleted list of events and days stay body. When the section has
+  headers, each one starts a comment holding the blocks up to the next
+  header (two blank lines start a comment without an author, as below);
+  blocks before the first header are read as below.
 * **Without headers** (the SouthFront widget lists), comments are
   blank-line separated blocks. A block that is one short line (at most 4
   words and 40 characters, not starting with a quote, not ending in
@@ -160,7 +163,7 @@ _SECTION_CHROME = re.compile(
     re.I,
 )
 _HEADING = re.compile(
-    r"(?:Comments?(?:\s*\(\d+\))?|\d+\s+Comments?|One Comment|Reader comments|Readers'? comments|Discussion"
+    r"(?:Comments?(?:\s*\(\d+\))?|\d+\s+Comments?|One Comment|Reader comments|Readers'? comments"
     r"|Join the discussion|(?:\d+|One|No)\s+(?:Responses?|Repl(?:y|ies)|thoughts?)(?:\s+(?:to|on)\s+.{1,200})?)\s*:?",
     re.I,
 )
@@ -266,13 +269,14 @@ def _read_header(lines: list[str]) -> _Header:
     """Step over the lines above the title: widget, banners, datelines, crawler prefix, byline."""
     header = _Header(pos=0)
     pos = 0
+    last = max((index for index, line in enumerate(lines) if line.strip()), default=-1)
     while True:
         while pos < len(lines) and not lines[pos].strip():
             pos += 1
         if pos >= len(lines):
             break
         line = " ".join(lines[pos].split())
-        has_more = any(other.strip() for other in lines[pos + 1 :])
+        has_more = pos < last
         if _AMOUNT.fullmatch(line) or _BANNER.fullmatch(line):
             pos += 1
         elif header.captured is None and has_more and (m := _MONTH_LINE.fullmatch(line)):
@@ -314,7 +318,7 @@ def _reads_as_title(lines: list[str], pos: int) -> bool:
     next_line = lines[pos + 1] if pos + 1 < len(lines) else ""
     if next_line.strip() and len(line.split()) > 8:
         return False  # a line of a multi-line block: a paragraph
-    if len(line.split()) > 30 or _PHOTO.search(line) or _NUMBERING.fullmatch(line):
+    if len(line.split()) > 30 or _PHOTO.search(line) or _COMMENT_NUMBER.fullmatch(line):
         return False
     return not (line.endswith(".") and _SENTENCE_END.search(line))
 
@@ -456,6 +460,14 @@ def _comment_date(line: str) -> tuple[bool, date | None]:
     return found is not None, found
 
 
+def _stamp_kind(line: str) -> str:
+    """How a comment's date line is written: ``ago``, ``time`` (a day with its hour) or ``day``."""
+    line = _BULLET.sub("", line.strip())
+    if _TIME_AGO.fullmatch(line):
+        return "ago"
+    return "time" if re.search(r"\d[:.]\d\d", line) else "day"
+
+
 def _header_at(lines: list[str], index: int, strict: bool) -> tuple[str | None, date | None, int] | None:
     """A comment header at ``index``: (author, date, index of its last line); None if not one.
 
@@ -483,12 +495,26 @@ def _header_at(lines: list[str], index: int, strict: bool) -> tuple[str | None, 
     if following is not None:
         is_date, found = _comment_date(following[1])
         if is_date:
-            if strict and not (says or bulleted or numbered):
+            if strict and not _strict_header(bool(says), bulleted, numbered, _stamp_kind(following[1])):
                 return None
             return name, found, following[0]
     if says and not strict:
         return name, None, index
     return None
+
+
+def _strict_header(says: bool, bulleted: bool, numbered: bool, stamp: str) -> bool:
+    """Whether a header may start a comment section with no heading above it.
+
+    A bulleted or numbered list of names and days in an article (events, a
+    timetable) must stay body: a bullet wants a time-ago line (as Disqus shows),
+    a number a time of day (as WordPress shows), ``says:`` any date line.
+    """
+    if says:
+        return True
+    if bulleted:
+        return stamp == "ago"
+    return numbered and stamp in ("ago", "time")
 
 
 def looks_like_author(block: str) -> bool:

@@ -37,7 +37,7 @@ def test_bm25f_formula_by_hand(tiny):
     avg_title = sum(title_lengths.values()) / 3
     avg_body = sum(body_lengths.values()) / 3
     b, k1 = 0.75, params.k1
-    tf = 2.0 * 1 / (1 - b + b * title_lengths["a"] / avg_title) + 1.0 * 2 / (1 - b + b * body_lengths["a"] / avg_body)
+    tf = 3.0 * 1 / (1 - b + b * title_lengths["a"] / avg_title) + 1.0 * 2 / (1 - b + b * body_lengths["a"] / avg_body)
     idf = math.log(1 + (3 - 1 + 0.5) / (1 + 0.5))
     ((docnum, score),) = scores.items()
     assert tiny.searcher().stored_fields(docnum)["id"] == "a"

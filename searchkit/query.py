@@ -7,8 +7,9 @@ rank first. A longer query is read as a natural-language question or
 statement: its function words (:data:`QUERY_STOP_WORDS`: ``what``, ``how``,
 ``are``, ``which``, ...) carry no topic and are left out of its ranking, and
 :mod:`searchkit.feedback` expands it from its best documents. Parentheses
-around plain words (``lupus erythematosus (SLE)``) group nothing in an OR of
-words, so such text is ranked as plain words too. Text with query syntax goes
+around plain words (``lupus erythematosus (SLE)``) and quotes around a single
+word (``the "training" phase``) change nothing in an OR of words, so such text
+is ranked as plain words too. Text with query syntax goes
 through Whoosh's parser:
 ``"phrases"``, ``AND``/``OR``/``NOT``, parentheses, ``title:``, ``body:``,
 ``comment:``, ``author:``, wildcards (``organi*``), fuzzy terms (``Putn~``),
@@ -67,8 +68,14 @@ _QUESTION_MARK = re.compile(r"\?(?!\w)")
 """A question mark that ends a word ends a question; only ``te?t`` is a wildcard."""
 _DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]?|[<>]=?\s*\S+|\S+)", re.I)
 _PARENTHESES = re.compile(r"[()]")
+_QUOTED_WORD = re.compile(r'"(\w+)"')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WORD = re.compile(TOKEN_PATTERN)
+
+
+def _without_no_op_syntax(text: str) -> str:
+    """Parentheses and the quotes around one word (``"training"``) change nothing in an OR of words."""
+    return _QUOTED_WORD.sub(r" \1 ", _PARENTHESES.sub(" ", text))
 
 
 @dataclass
@@ -102,7 +109,7 @@ def parse_query(text: str, schema) -> ParsedQuery:
         words = words[:MAX_WORDS]
     if not clean:
         return ParsedQuery(text, NullQuery, None, date_filter, (), notice)
-    if not _SYNTAX.search(_PARENTHESES.sub(" ", clean)):
+    if not _SYNTAX.search(_without_no_op_syntax(clean)):
         return _plain(text, words, date_filter, notice)
     try:
         parsed = _parser(schema).parse(clean)

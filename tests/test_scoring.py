@@ -102,3 +102,8 @@ def test_feedback_adds_words_of_the_best_documents(tiny):
     assert set(expanded) == {"ferri", "news", "left", "came", "back", "night"}
     scores = scorer.top(scorer.query_terms(expanded), candidates, 10)
     assert set(scores) == candidates  # expansion re-ranks the matches, it adds none
+
+
+def test_quotes_around_one_word_are_plain_words():
+    assert parse_query('During the "training" phase', SCHEMA).terms == ["dure", "train", "phase"]
+    assert parse_query('a "linguistic filter" here', SCHEMA).terms is None  # a phrase of two words is a phrase

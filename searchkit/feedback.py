@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter
 from collections.abc import Set
 
 from . import schema as f
-from .analysis import terms as text_terms
+from .analysis import TOKEN_PATTERN, term
 from .query import QUERY_STOP_TERMS
 from .scoring import BM25F, QueryTerm
+
+_WORD = re.compile(TOKEN_PATTERN)
 
 FEEDBACK_DOCUMENTS = 10
 FEEDBACK_TERMS = 10
@@ -62,18 +65,18 @@ def expand(scorer: BM25F, query: list[QueryTerm], candidates: Set[int]) -> list[
     if not total:
         return query
     size = sum(term.weight for term in query)
-    weights: Counter[str] = Counter({term.text: ORIGINAL_WEIGHT * term.weight for term in query})
-    for word, weight in chosen:
-        weights[word] += (1 - ORIGINAL_WEIGHT) * size * weight / total
-    return scorer.query_terms(weights)
+    added = {word: (1 - ORIGINAL_WEIGHT) * size * weight / total for word, weight in chosen}
+    expanded = [term.reweighted(ORIGINAL_WEIGHT * term.weight + added.pop(term.text, 0.0)) for term in query]
+    return expanded + scorer.query_terms(added)
 
 
 def document_terms(scorer: BM25F, docnum: int) -> Counter[str]:
     """The index terms of one document's stored title, body and comment text, with their counts."""
     stored = scorer.reader.stored_fields(docnum)
+    words = Counter(_WORD.findall(" ".join(stored.get(name) or "" for name in (f.TITLE, f.BODY, f.COMMENT))))
     counts: Counter[str] = Counter()
-    for name in (f.TITLE, f.BODY, f.COMMENT):
-        text = stored.get(name)
-        if text:
-            counts.update(text_terms(text))
+    for word, count in words.items():  # each distinct word analysed once
+        found = term(word)
+        if found:
+            counts[found] += count
     return counts

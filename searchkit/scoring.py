@@ -30,6 +30,7 @@ import math
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Mapping, Set
+from copy import copy
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pickle import loads
@@ -399,6 +400,14 @@ class QueryTerm:
         most = scorer.largest_frequency(text, postings)
         self.bound = self.factor * most / (self.k1 + most)
         """No document scores more than this for the term."""
+
+    def reweighted(self, weight: float) -> QueryTerm:
+        """The same term with another query weight (its postings and tf~ shared)."""
+        other = copy(self)
+        other.weight = weight
+        other.factor = self.factor * weight / self.weight
+        other.bound = self.bound * weight / self.weight
+        return other
 
     def scores(self, frequencies: dict[int, float]) -> dict[int, float]:
         factor, k1 = self.factor, self.k1

@@ -343,9 +343,11 @@ def eval_command(collections, index_path, output_format, per_query, run_path):
     `searchkit query` runs it (default options, 100 hits), and nDCG@10
     (graded gains, as trec_eval), Recall@100 and MRR@10 are printed with
     index time and query latency: one row per collection (a JSON list with
-    --format json). With several collections, the --per-query and --run
-    files are named after each folder: run.txt becomes run-scifact.txt,
-    run-cisi.txt.
+    --format json). The run file's scores decrease down each ranking, as
+    trec_eval expects (where all-words matches rank above a higher score,
+    the score written is lowered just below the line above). With several
+    collections, the --per-query and --run files are named after each
+    folder: run.txt becomes run-scifact.txt, run-cisi.txt.
 
     \b
     Examples:

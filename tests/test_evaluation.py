@@ -145,6 +145,15 @@ def test_cli_eval_several_collections_name_their_files(tmp_path):
     assert (tmp_path / "out-other.run").read_text(encoding="utf-8").startswith("q1 Q0 d1 1 ")
 
 
+def test_cli_eval_several_collections_keep_one_index_each(tmp_path):
+    other = _other_collection(tmp_path)
+    result = CliRunner().invoke(cli, ["eval", str(MINI), str(other), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in (tmp_path / "ix").iterdir()) == ["beir-mini", "other"]
+    same = CliRunner().invoke(cli, ["eval", str(MINI), str(MINI), "--format", "json"])
+    assert [row["collection"] for row in json.loads(same.stdout)] == ["beir-mini-1", "beir-mini-2"]
+
+
 @needs_shared(SCIFACT)
 def test_scifact_ranking_bar():
     """The ranking-quality goal on SciFact (docs/relevance.md: 0.6951 / 0.9327 measured)."""

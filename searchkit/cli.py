@@ -314,13 +314,14 @@ def shell_command(index_path, vi, page_size):
 
 
 @cli.command("eval", context_settings=CONTEXT)
-@click.argument("collection", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("collections", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option(
     "--index",
     "index_path",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Build the collection's index here and keep it [default: a temporary folder].",
+    help="Build the index here and keep it (one subfolder per collection when there are several) "
+    "[default: a temporary folder].",
 )
 @format_option
 @click.option(
@@ -328,42 +329,78 @@ def shell_command(index_path, vi, page_size):
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write each query's figures to this file (TSV).",
 )
-def eval_command(collection, index_path, output_format, per_query):
-    """Measure ranking quality on a judged collection in BEIR format.
+@click.option(
+    "--run",
+    "run_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the rankings to this file in TREC run format (qid Q0 docid rank score searchkit).",
+)
+def eval_command(collections, index_path, output_format, per_query, run_path):
+    """Measure ranking quality on judged collections in BEIR format.
 
-    COLLECTION holds corpus.jsonl, queries.jsonl and qrels/test.tsv. The
-    corpus is indexed, every judged query runs as `searchkit query` runs it
-    (default options, 100 hits), and nDCG@10 (graded gains, as trec_eval),
-    Recall@100 and MRR@10 are printed with index time and query latency.
+    Each COLLECTION folder holds corpus.jsonl, queries.jsonl and
+    qrels/test.tsv. Its corpus is indexed, every judged query runs as
+    `searchkit query` runs it (default options, 100 hits), and nDCG@10
+    (graded gains, as trec_eval), Recall@100 and MRR@10 are printed with
+    index time and query latency: one row per collection (a JSON list with
+    --format json). The run file's scores decrease down each ranking, as
+    trec_eval expects (where all-words matches rank above a higher score,
+    the score written is lowered just below the line above). With several
+    collections, the --per-query and --run files are named after each
+    folder: run.txt becomes run-scifact.txt, run-cisi.txt.
 
     \b
     Examples:
-      searchkit eval ../shared/eval/scifact
-      searchkit eval ~/beir/nfcorpus --format json --per-query nfcorpus.tsv
+      searchkit eval ../shared/eval/scifact ../shared/eval/cisi
+      searchkit eval ~/beir/nfcorpus --format json --per-query nfcorpus.tsv --run nfcorpus.run
     """
     from .errors import SearchkitError
-    from .evaluation import evaluate
+    from .evaluation import evaluate, run_lines
     from .term.progress import IndexProgress
 
-    try:
-        with IndexProgress(description="indexing corpus") as progress:
-            report = evaluate(collection, index_path, progress=progress)
-    except SearchkitError as error:
-        _fail(error)
-    if per_query:
-        rows = ["query_id\tndcg@10\trecall@100\tmrr@10\trelevant\tfound\tms\tquery"]
-        rows += [
-            f"{s.query_id}\t{s.ndcg:.4f}\t{s.recall:.4f}\t{s.mrr:.4f}\t{s.relevant}\t{s.found}\t{s.milliseconds:.1f}\t"
-            + " ".join(s.query.split())
-            for s in report.per_query
-        ]
-        per_query.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    figures = report.as_dict()
+    names = _collection_names(collections)
+    rows = []
+    for folder, name in zip(collections, names, strict=True):
+        several = len(collections) > 1
+        try:
+            with IndexProgress(description=f"indexing {name}" if several else "indexing corpus") as progress:
+                target = index_path / name if index_path is not None and several else index_path
+                report = evaluate(folder, target, progress=progress)
+        except SearchkitError as error:
+            _fail(error)
+        if per_query:
+            lines = ["query_id\tndcg@10\trecall@100\tmrr@10\trelevant\tfound\tms\tquery"]
+            lines += [
+                f"{s.query_id}\t{s.ndcg:.4f}\t{s.recall:.4f}\t{s.mrr:.4f}\t{s.relevant}\t{s.found}\t"
+                f"{s.milliseconds:.1f}\t" + " ".join(s.query.split())
+                for s in report.per_query
+            ]
+            _named(per_query, name, several).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if run_path:
+            _named(run_path, name, several).write_text("\n".join(run_lines(report)) + "\n", encoding="utf-8")
+        rows.append({"collection": name, **report.as_dict()})
     if output_format == "json":
-        click.echo(json.dumps(figures))
+        click.echo(json.dumps(rows))
         return
-    width = max(len(name) for name in figures)
-    click.echo("\n".join(f"{name:<{width}}  {value}" for name, value in figures.items()))
+    headers = list(rows[0])
+    widths = [max(len(header), *(len(str(row[header])) for row in rows)) for header in headers]
+    click.echo("  ".join(f"{header:<{width}}" for header, width in zip(headers, widths, strict=True)).rstrip())
+    for row in rows:
+        cells = [f"{row[header]!s:<{width}}" for header, width in zip(headers, widths, strict=True)]
+        click.echo("  ".join(cells).rstrip())
+
+
+def _collection_names(folders: tuple[Path, ...]) -> list[str]:
+    """Each collection's folder name; folders that share a name get their position too (``cisi-2``)."""
+    names = [folder.resolve().name or "collection" for folder in folders]
+    return [name if names.count(name) == 1 else f"{name}-{number}" for number, name in enumerate(names, start=1)]
+
+
+def _named(path: Path, name: str, several: bool) -> Path:
+    """``path`` itself for one collection; ``run.txt`` -> ``run-NAME.txt`` for several."""
+    if not several:
+        return path
+    return path.with_name(f"{path.stem}-{name}{path.suffix}")
 
 
 def main(argv: list[str] | None = None) -> None:

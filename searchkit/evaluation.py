@@ -108,6 +108,8 @@ class QueryScore:
     milliseconds: float
     relevant: int
     found: int
+    ranking: list[tuple[str, float]] = field(default_factory=list, repr=False)
+    """The ids and scores of the hits, best first (what a run file holds)."""
 
 
 @dataclass
@@ -133,6 +135,29 @@ class EvalReport:
             "query_p50_ms": round(self.query_p50_ms, 2),
             "query_p95_ms": round(self.query_p95_ms, 2),
         }
+
+
+def run_lines(report: EvalReport, tag: str = "searchkit") -> list[str]:
+    """The report's rankings in TREC run format: ``qid Q0 docid rank score tag``.
+
+    trec_eval and ir_measures order a query's documents by score, not by
+    rank; where searchkit's order does not follow the score (documents with
+    every word of a short query rank first; equal scores), the score written
+    is lowered to just below the line above, so that either tool reads the
+    ranking searchkit returned.
+    """
+    lines = []
+    for query in report.per_query:
+        previous = math.inf
+        for rank, (doc_id, score) in enumerate(query.ranking, start=1):
+            written = round(min(score, previous - RUN_SCORE_STEP), 6)
+            previous = written
+            lines.append(f"{query.query_id} Q0 {doc_id} {rank} {written:.6f} {tag}")
+    return lines
+
+
+RUN_SCORE_STEP = 1e-4
+"""How far below the line above a run file's score goes when the ranking does not follow the score."""
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -181,6 +206,7 @@ def evaluate(
                         milliseconds=elapsed,
                         relevant=sum(1 for grade in judged.values() if grade > 0),
                         found=results.total,
+                        ranking=[(hit.id, hit.score) for hit in results.hits],
                     )
                 )
                 if query_progress:

@@ -3,7 +3,14 @@
 Plain words (``Putin Trump``) become index terms that :mod:`searchkit.scoring`
 ranks with BM25F over title, body and comment; for two to
 :data:`MAX_TIERED_WORDS` distinct words, documents that contain every word
-rank first. Text with query syntax goes through Whoosh's parser:
+rank first. A longer query is read as a natural-language question or
+statement: its function words (:data:`QUERY_STOP_WORDS`: ``what``, ``how``,
+``are``, ``which``, ...) carry no topic and are left out of its ranking, and
+:mod:`searchkit.feedback` expands it from its best documents. Parentheses
+around plain words (``lupus erythematosus (SLE)``) and quotes around a single
+word (``the "training" phase``) change nothing in an OR of words, so such text
+is ranked as plain words too. Text with query syntax goes
+through Whoosh's parser:
 ``"phrases"``, ``AND``/``OR``/``NOT``, parentheses, ``title:``, ``body:``,
 ``comment:``, ``author:``, wildcards (``organi*``), fuzzy terms (``Putn~``),
 boosts (``wheat^2``).
@@ -32,11 +39,23 @@ from .analysis import TOKEN_PATTERN, fold, term
 from .documents import parse_period
 from .errors import QuerySyntaxError
 
-FIELD_WEIGHTS = {f.TITLE: 2.0, f.BODY: 1.0, f.COMMENT: 0.8}
-"""Field boosts for queries with syntax, which Whoosh's own BM25F scores."""
+FIELD_WEIGHTS = {f.TITLE: 3.0, f.BODY: 1.0, f.COMMENT: 0.8}
+"""Field boosts for queries with syntax, which Whoosh's own BM25F scores (the weights of scoring.BM25FParams)."""
 
 MAX_TIERED_WORDS = 5
 """Up to this many words, documents with all the words rank above the others."""
+
+QUERY_STOP_WORDS = frozenset(
+    """about above after again against all am any because been before being below between both can
+    did do does doing down during each few from further had has have having he her here hers herself
+    him himself his how i its itself just me more most my myself nor now off once only other our ours
+    ourselves out over own same she should so some than them theirs themselves those through too under
+    until up very we were what when where which while who whom why you your yours yourself yourselves""".split()
+)
+"""Function words dropped from the ranking of long queries (more than MAX_TIERED_WORDS
+distinct words), on top of the index's stop words: question words, auxiliaries,
+pronouns, determiners and prepositions (the usual English function-word lists, such
+as NLTK's). Short queries keep every word the user chose."""
 
 MAX_WORDS = 256
 """Longer queries are cut to their first MAX_WORDS words (and say so)."""
@@ -48,8 +67,15 @@ _SYNTAX = re.compile(
 _QUESTION_MARK = re.compile(r"\?(?!\w)")
 """A question mark that ends a word ends a question; only ``te?t`` is a wildcard."""
 _DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]?|[<>]=?\s*\S+|\S+)", re.I)
+_PARENTHESES = re.compile(r"[()]")
+_QUOTED_WORD = re.compile(r'"(\w+)"')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WORD = re.compile(TOKEN_PATTERN)
+
+
+def _without_no_op_syntax(text: str) -> str:
+    """Parentheses and the quotes around one word (``"training"``) change nothing in an OR of words."""
+    return _QUOTED_WORD.sub(r" \1 ", _PARENTHESES.sub(" ", text))
 
 
 @dataclass
@@ -62,11 +88,13 @@ class ParsedQuery:
     date_filter: Query | None = None
     words: tuple[str, ...] = ()
     notice: str | None = None
+    verbose: bool = False
+    """A long query of plain words (a question): function words dropped from ``terms``, expanded by feedback."""
 
     @property
     def tiered(self) -> bool:
         """Whether documents with every word should rank above the others."""
-        return self.terms is not None and 1 < len(set(self.terms)) <= MAX_TIERED_WORDS
+        return self.terms is not None and not self.verbose and 1 < len(set(self.terms)) <= MAX_TIERED_WORDS
 
 
 def parse_query(text: str, schema) -> ParsedQuery:
@@ -81,16 +109,29 @@ def parse_query(text: str, schema) -> ParsedQuery:
         words = words[:MAX_WORDS]
     if not clean:
         return ParsedQuery(text, NullQuery, None, date_filter, (), notice)
-    if not _SYNTAX.search(clean):
-        return ParsedQuery(text, words_query(words), word_terms(words), date_filter, words, notice)
+    if not _SYNTAX.search(_without_no_op_syntax(clean)):
+        return _plain(text, words, date_filter, notice)
     try:
         parsed = _parser(schema).parse(clean)
     except Exception:  # Whoosh's parser raises assorted errors on odd input
-        notice = "query syntax not understood, searched as plain words"
-        return ParsedQuery(text, words_query(words), word_terms(words), date_filter, words, notice)
+        return _plain(text, words, date_filter, "query syntax not understood, searched as plain words")
     if _cap_fuzzy(parsed):
         notice = f"fuzzy terms allow at most {MAX_FUZZY_EDITS} edits; searched with {MAX_FUZZY_EDITS}"
     return ParsedQuery(text, exclude_negatives(parsed), None, date_filter, words, notice)
+
+
+def _plain(text: str, words: tuple[str, ...], date_filter, notice) -> ParsedQuery:
+    terms = word_terms(words)
+    verbose = len(set(terms)) > MAX_TIERED_WORDS
+    if verbose:
+        terms = ranking_terms(terms)
+    return ParsedQuery(text, words_query(words), terms, date_filter, words, notice, verbose)
+
+
+def ranking_terms(terms: list[str]) -> list[str]:
+    """The terms of a long query without its function words (all of them if nothing else is left)."""
+    kept = [found for found in terms if found not in QUERY_STOP_TERMS]
+    return kept or terms
 
 
 MAX_FUZZY_EDITS = 2
@@ -212,6 +253,10 @@ def date_range(
 
 def _at(day: date, moment: time) -> datetime:
     return datetime.combine(day, moment)
+
+
+QUERY_STOP_TERMS = frozenset(filter(None, map(term, QUERY_STOP_WORDS)))
+"""QUERY_STOP_WORDS as index terms (stemmed as the index stems them)."""
 
 
 def author_query(name: str) -> Query:

@@ -6,11 +6,13 @@ and Zaragoza) first adds a word's length-normalised frequencies across fields,
 each times its field weight, then saturates once::
 
     tf~(t, d) = sum over fields f of  w_f * tf_f(t, d) / (1 - b_f + b_f * len_f(d) / avglen_f)
-    score(d)  = sum over query words t of  qtf(t) * idf(t) * tf~ * (k1 + 1) / (k1 + tf~)
+    score(d)  = sum over query words t of  qw(t) * idf(t) * tf~ * (k1 + 1) / (k1 + tf~)
     idf(t)    = ln(1 + (N - df(t) + 0.5) / (df(t) + 0.5))
 
-where df counts documents holding t in any field and avglen_f averages over
-the documents that have field f. Scoring term at a time also gives, for free,
+where df counts documents holding t in any field, avglen_f averages over
+the documents that have field f, and qw(t) is the query word's weight: how
+often the query repeats it, or the weight pseudo-relevance feedback gives it
+(:mod:`searchkit.feedback`). Scoring term at a time also gives, for free,
 how many query words each document holds (for ranking all-words matches
 first) and the full set of matches (for exact totals).
 
@@ -27,7 +29,8 @@ import heapq
 import math
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Set
+from collections.abc import Mapping, Set
+from copy import copy
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pickle import loads
@@ -50,7 +53,7 @@ class BM25FParams:
 
     k1: float = 1.2
     b: dict[str, float] = field(default_factory=lambda: {f.TITLE: 0.75, f.BODY: 0.75, f.COMMENT: 0.75})
-    weights: dict[str, float] = field(default_factory=lambda: {f.TITLE: 2.0, f.BODY: 1.0, f.COMMENT: 0.8})
+    weights: dict[str, float] = field(default_factory=lambda: {f.TITLE: 3.0, f.BODY: 1.0, f.COMMENT: 0.8})
 
 
 DEFAULT_PARAMS = BM25FParams()
@@ -230,7 +233,7 @@ class BM25F:
         self.leaves = [_Leaf(leaf, offset, CACHED_POSTINGS // len(leaves)) for leaf, offset in leaves]
         self.doc_count = reader.doc_count()
         self._norms: dict[str, list[float]] = {}
-        self._reader = reader
+        self.reader = reader
         self._frequencies: OrderedDict[str, dict[int, float]] = OrderedDict()
         self._largest: dict[str, float] = {}
         self._frequencies_cached = 0
@@ -242,7 +245,7 @@ class BM25F:
             having = sum(
                 len(lengths) - lengths.count(0) for lengths in (lf.length_bytes(field_name) for lf in self.leaves)
             )
-            average = self._reader.field_length(field_name) / having if having else 1.0
+            average = self.reader.field_length(field_name) / having if having else 1.0
             b = self.params.b[field_name]
             weight = self.params.weights[field_name]
             table = [weight / (1 - b + b * byte_to_length(byte) / average) for byte in range(256)]
@@ -304,10 +307,14 @@ class BM25F:
                 self._frequencies_cached -= len(old)
         return found
 
-    def query_terms(self, terms: list[str]) -> list[QueryTerm]:
-        """The query's distinct terms that occur, with their postings and idf."""
+    def query_terms(self, terms: list[str] | Mapping[str, float]) -> list[QueryTerm]:
+        """The query's distinct terms that occur, with their postings and idf.
+
+        ``terms`` is a list (a repeated term weighs more) or a mapping of term to weight.
+        """
         found = []
-        for term, repeats in Counter(terms).items():
+        weighted = terms if isinstance(terms, Mapping) else Counter(terms)
+        for term, weight in weighted.items():
             postings = []
             for field_name in self.fields:
                 norms = self._norm_table(field_name)
@@ -317,7 +324,7 @@ class BM25F:
                         lengths = leaf.length_bytes(field_name)
                         postings.append(_Postings(ids, weights, leaf.offset, lengths, norms, field_name, leaf))
             if postings:
-                found.append(QueryTerm(term, repeats, postings, self))
+                found.append(QueryTerm(term, weight, postings, self))
         return found
 
     def top(self, query: list[QueryTerm], candidates: set[int], count: int) -> dict[int, float]:
@@ -379,18 +386,28 @@ class _Postings:
 class QueryTerm:
     """One distinct query term: its postings in every field, its idf and its score bound."""
 
-    def __init__(self, text: str, repeats: int, postings: list[_Postings], scorer: BM25F):
+    def __init__(self, text: str, weight: float, postings: list[_Postings], scorer: BM25F):
         self.text = text
+        self.weight = weight
         self.postings = postings
         self.k1 = scorer.params.k1
         self.tf = scorer.frequencies_of(text, postings)
         """tf~ of each document holding the term (shared: never changed)."""
         self.documents = self.tf.keys()
         df = len(self.tf)
-        self.factor = repeats * math.log(1 + (scorer.doc_count - df + 0.5) / (df + 0.5)) * (self.k1 + 1)
+        self.idf = math.log(1 + (scorer.doc_count - df + 0.5) / (df + 0.5))
+        self.factor = weight * self.idf * (self.k1 + 1)
         most = scorer.largest_frequency(text, postings)
         self.bound = self.factor * most / (self.k1 + most)
         """No document scores more than this for the term."""
+
+    def reweighted(self, weight: float) -> QueryTerm:
+        """The same term with another query weight (its postings and tf~ shared)."""
+        other = copy(self)
+        other.weight = weight
+        other.factor = self.factor * weight / self.weight
+        other.bound = self.bound * weight / self.weight
+        return other
 
     def scores(self, frequencies: dict[int, float]) -> dict[int, float]:
         factor, k1 = self.factor, self.k1

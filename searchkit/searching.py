@@ -35,6 +35,7 @@ from whoosh.searching import TimeLimit
 
 from . import schema as f
 from .errors import QuerySyntaxError, QueryTimeoutError
+from .feedback import expand
 from .query import ParsedQuery, author_query, date_range, parse_query
 from .scoring import BM25F, documents_with
 from .snippets import Snippet, highlight_all, make_snippet
@@ -277,6 +278,8 @@ class _Scored:
         elif sort == "date":
             self.scores, _ = self.scorer.score(self.query_terms, count_matches=False)
         else:
+            if self.parsed.verbose:  # a long question: expanded from its best documents
+                self.query_terms = expand(self.scorer, self.query_terms, candidates)
             self.scores = self.scorer.top(self.query_terms, candidates, count)
 
     def score_of(self, documents: list[int]) -> dict[int, float]:

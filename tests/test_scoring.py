@@ -1,4 +1,4 @@
-"""BM25F scoring: the formula on a hand-made index, and MaxScore against exhaustive scoring."""
+"""BM25F scoring: the formula on a hand-made index, MaxScore against exhaustive scoring, long queries and feedback."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ import pytest
 
 from searchkit import build_index, open_index
 from searchkit.analysis import terms
+from searchkit.feedback import ORIGINAL_WEIGHT, expand
+from searchkit.query import parse_query
+from searchkit.schema import build_schema
 from searchkit.scoring import BM25F, BM25FParams
+
+SCHEMA = build_schema()
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +42,7 @@ def test_bm25f_formula_by_hand(tiny):
     avg_title = sum(title_lengths.values()) / 3
     avg_body = sum(body_lengths.values()) / 3
     b, k1 = 0.75, params.k1
-    tf = 2.0 * 1 / (1 - b + b * title_lengths["a"] / avg_title) + 1.0 * 2 / (1 - b + b * body_lengths["a"] / avg_body)
+    tf = 3.0 * 1 / (1 - b + b * title_lengths["a"] / avg_title) + 1.0 * 2 / (1 - b + b * body_lengths["a"] / avg_body)
     idf = math.log(1 + (3 - 1 + 0.5) / (1 + 0.5))
     ((docnum, score),) = scores.items()
     assert tiny.searcher().stored_fields(docnum)["id"] == "a"
@@ -67,3 +72,38 @@ def test_maxscore_gives_the_exhaustive_ranking(corpus_index, query):
         some = list(everything)[:7]
         exact = scorer.score_documents(query_terms, some)
         assert all(exact[d] == pytest.approx(everything[d]) for d in some)
+
+
+def test_long_query_ranks_without_its_function_words():
+    parsed = parse_query("What are the problems of ferry services at night, and how do harbours solve them?", SCHEMA)
+    assert parsed.verbose and not parsed.tiered
+    assert parsed.terms == ["problem", "ferri", "servic", "night", "harbour", "solv"]
+    short = parse_query("what ferry", SCHEMA)  # a short query keeps every word its user chose
+    assert short.terms == ["what", "ferri"] and short.tiered and not short.verbose
+    only = parse_query("what were you doing here and why, how and when", SCHEMA)
+    assert only.verbose and only.terms == terms("what were you doing here why how when")  # nothing else: all kept
+
+
+def test_parenthesised_words_are_plain_words():
+    parsed = parse_query("lupus erythematosus (SLE) in patients", SCHEMA)
+    assert parsed.terms == ["lupus", "erythematosus", "sle", "patient"]
+    assert parse_query("(ferry OR harbour) night", SCHEMA).terms is None  # real syntax still parsed
+
+
+def test_feedback_adds_words_of_the_best_documents(tiny):
+    scorer = BM25F(tiny.searcher().reader())
+    query = scorer.query_terms(terms("ferry"))
+    candidates = set().union(*(term.documents for term in query))
+    expanded = {term.text: term.weight for term in expand(scorer, query, candidates)}
+    # the only matching document: "Ferry news" / "The ferry left. The ferry came back at night."
+    # P(w|R) over its 8 terms (ferri 3, news, left, came, back, night 1 each): the top 10 is all of them
+    assert expanded["ferri"] == pytest.approx(ORIGINAL_WEIGHT + (1 - ORIGINAL_WEIGHT) * 3 / 8)
+    assert expanded["night"] == pytest.approx((1 - ORIGINAL_WEIGHT) * 1 / 8)
+    assert set(expanded) == {"ferri", "news", "left", "came", "back", "night"}
+    scores = scorer.top(scorer.query_terms(expanded), candidates, 10)
+    assert set(scores) == candidates  # expansion re-ranks the matches, it adds none
+
+
+def test_quotes_around_one_word_are_plain_words():
+    assert parse_query('During the "training" phase', SCHEMA).terms == ["dure", "train", "phase"]
+    assert parse_query('a "linguistic filter" here', SCHEMA).terms is None  # a phrase of two words is a phrase

@@ -18,7 +18,7 @@ def results_json(results) -> dict:
                 "article_id": hit.article_id,
                 "title": hit.title,
                 "author": hit.author,
-                "date": hit.date,
+                "date": str(hit.date) if hit.date else None,
                 "score": round(hit.score, 4),
                 "snippet": hit.snippet.marked(),
                 "comments": [
@@ -42,7 +42,7 @@ def results_text(results, paint: Painter) -> str:
         else:
             heading = paint.snippet(hit.title_snippet, BOLD)
         lines.append(f"{paint(f'{hit.rank}.', BOLD)} {heading}")
-        details = [hit.kind] + ([hit.date] if hit.date else []) + [f"score {hit.score:.2f}"]
+        details = [hit.kind] + ([str(hit.date)] if hit.date else []) + [f"score {hit.score:.2f}"]
         lines.append(f"   {paint(hit.id, CYAN)} {paint(' · '.join(details), DIM)}")
         if hit.snippet:
             lines.append(f"   {paint.snippet(hit.snippet)}")

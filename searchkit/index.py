@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.query import Term
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 try:  # Whoosh 2.7's codec: its lazily opened columns are opened with the searcher
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN
@@ -546,10 +547,13 @@ class Index:
         except SearchkitError:
             raise
         except Exception as exc:
-            if not _raised_reading_files(exc):
+            problem = f"{type(exc).__name__}: {exc}" if _raised_reading_files(exc) else None
+            if problem is None and self._searcher is not None:
+                problem = truncated_lengths(self._searcher)
+            if problem is None:
                 raise
             raise IndexDamagedError(
-                f"{self.path}: the index is damaged, a file of it cannot be read ({type(exc).__name__}: {exc})"
+                f"{self.path}: the index is damaged, a file of it cannot be read ({problem})"
             ) from exc
 
 
@@ -607,6 +611,37 @@ def _hold_files(searcher) -> None:
                     raise FileNotFoundError(f"{name} lengths of segment {leaf.segment().segment_id()}")
             if field_type.column_type and perdoc.has_column(name):
                 perdoc.column_reader(name, field_type.column_type)
+
+
+def truncated_lengths(searcher) -> str | None:
+    """Which field-length column of the searcher's segments is cut short, or None.
+
+    Whoosh reads the missing tail of a truncated column as zeros without a
+    word; the sum of the lengths it holds then falls well below the field's
+    total length, which the segment keeps apart. Lengths are stored rounded
+    to one byte, so only a shortfall of more than a fifth counts. Checked
+    only after a search failed: it reads every length.
+    """
+    for leaf, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if not hasattr(perdoc, "_cached_reader") or LENGTHS_COLUMN is None:
+            return None
+        for name, field_type in leaf.schema.items():
+            total = leaf.field_length(name) if field_type.scorable else 0
+            if not total:
+                continue
+            column = perdoc._cached_reader(f"_{name}_len", LENGTHS_COLUMN)
+            held = 0 if column is None else sum(byte_to_length(byte) for byte in _column_bytes(column))
+            if held < 0.8 * total:
+                return f"the {name} lengths of segment {leaf.segment().segment_id()} are cut short"
+    return None
+
+
+def _column_bytes(column):
+    raw = getattr(column, "_dbfile", None)
+    if raw is not None and getattr(column, "_count", None) is not None:
+        return raw.get(column._basepos, column._count)
+    return (length_to_byte(column[docnum]) for docnum in range(len(column)))
 
 
 def _comment(stored: dict) -> Comment:

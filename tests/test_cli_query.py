@@ -45,12 +45,12 @@ def test_json_schema(run):
     payload = json.loads(result.stdout)
     assert set(payload) == {"query", "total", "hits"}
     assert payload["query"] == "Putin Trump" and payload["total"] == 29
-    keys = {"id", "kind", "article_id", "title", "author", "date", "score", "snippet", "comments", "comment_count"}
-    assert all(set(hit) == keys for hit in payload["hits"])
+    keys = {"id", "kind", "article_id", "title", "author", "date", "date_kind", "url", "source", "score", "snippet"}
+    assert all(set(hit) == keys | {"comments", "comment_count"} for hit in payload["hits"])
     first = payload["hits"][0]
     assert first["kind"] == "article" and first["comment_count"] == 12
     assert "<em>Putin</em>" in first["snippet"] and "<em>Trump</em>" in first["snippet"]
-    assert all(set(comment) == {"id", "author", "snippet"} for comment in first["comments"])
+    assert all(set(comment) == {"id", "author", "date", "snippet"} for comment in first["comments"])
     comment_hits = [hit for hit in payload["hits"] if hit["kind"] == "comment"]
     assert comment_hits and all(hit["id"].startswith(hit["article_id"] + "#c") for hit in comment_hits)
 

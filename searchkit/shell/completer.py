@@ -335,6 +335,11 @@ def worker_suggest(index_path: str, words: list[str]) -> list[str | None]:
     return [index.suggest(word) for word in words]
 
 
+def worker_suggest_query(index_path: str, query: str) -> str | None:
+    """``Index.suggest_query`` with the index (and its word list) opened once per worker."""
+    return _worker_index(index_path).suggest_query(query)
+
+
 def same_case(original: str, word: str) -> str:
     """``word`` written with the capitalisation of ``original``: (Put, putin) -> Putin, (NAT, nato) -> NATO."""
     if len(original) > 1 and original.isupper():

@@ -112,6 +112,7 @@ def _resolve_index(index_path: Path | None, build_default: bool = True) -> Path:
     path = index_path if index_path is not None else default_index_path()
     if index_exists(path):
         return path
+    _raise_if_building(path)
     if explicit or not build_default or not Path("corpus").is_dir():
         where = "" if explicit else " and there is no ./corpus to build it from"
         raise IndexNotFoundError(
@@ -126,6 +127,19 @@ def _resolve_index(index_path: Path | None, build_default: bool = True) -> Path:
     _report_problems(report)
     _echo_err(f"indexed: {report.summary()}")
     return path
+
+
+def _raise_if_building(path: Path) -> None:
+    """Raise IndexBuildingError when the first `searchkit index` is still writing ``path``."""
+    from . import open_index
+    from .errors import IndexBuildingError, SearchkitError
+
+    try:
+        open_index(path).close()
+    except IndexBuildingError:
+        raise
+    except SearchkitError:
+        pass
 
 
 def _report_problems(report, limit: int = 20) -> None:

@@ -132,3 +132,30 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
     assert not should_color(FakeTerminal(), disabled=True)
     monkeypatch.setenv("NO_COLOR", "1")
     assert not should_color(FakeTerminal())
+
+
+def test_sort_date_works_with_undated_documents_last(run):
+    result = run("ice OR glaciers OR summer", "--sort", "date", "--in", "articles", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    dates = [hit["date"] for hit in json.loads(result.stdout)["hits"]]
+    assert len(dates) == 4 and dates[-1] is None  # one of the four has no date: it comes last
+    assert dates[:3] == sorted(dates[:3], reverse=True)
+    text = run("putin", "--sort", "date")
+    assert text.exit_code == 0 and text.stdout.startswith("1. ")
+
+
+def test_the_summary_says_how_many_undated_hits_a_date_filter_left_out(run):
+    result = run("putin", "--since", "2022", "--limit", "1")
+    assert result.stdout.splitlines()[-1].startswith("1-1 of 9 hits, page 1 of 9, ")
+    assert result.stdout.splitlines()[-1].endswith(" ms; 2 undated hits left out (--undated include keeps them)")
+    assert json.loads(run("putin", "--since", "2022", "--format", "json").stdout)["undated_left_out"] == 2
+    kept = run("putin", "--since", "2022", "--limit", "1", "--undated", "include")
+    assert re.fullmatch(r"1-1 of 11 hits, page 1 of 11, \d+ ms", kept.stdout.splitlines()[-1])
+
+
+def test_did_you_mean_keeps_the_field_on_stderr(run):
+    result = run("title:Vienaa")
+    assert result.exit_code == 1
+    assert result.stdout == "no hits for 'title:Vienaa'\n"
+    assert result.stderr == "searchkit: did you mean: title:Vienna\n"
+    assert run("zzyzzyx").stderr == ""

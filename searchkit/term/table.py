@@ -57,8 +57,9 @@ def counts_text(counts, paint: Painter, width: int | None = None, kinds=("articl
             cells.append(f"  {getattr(row, kind):>{number_width},} {paint(drawn, styles[kind])}")
         lines.append(f"{key:<{key_width}}{''.join(cells)}".rstrip())
     totals = {"articles": counts.total_articles, "comments": counts.total_comments}
-    total = " and ".join(f"{totals[kind]:,} {kind}" for kind in kinds)
-    lines.append(paint(f"{total} match {counts.query!r}", DIM))
+    total = " and ".join(f"{totals[kind]:,} {kind if totals[kind] != 1 else kind[:-1]}" for kind in kinds)
+    verb = "matches" if sum(totals[kind] for kind in kinds) == 1 and len(kinds) == 1 else "match"
+    lines.append(paint(f"{total} {verb} {counts.query!r}", DIM))
     return "\n".join(lines)
 
 

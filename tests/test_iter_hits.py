@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchkit import EXPORT_COLUMNS, open_index
-from searchkit import searching
+from searchkit import EXPORT_COLUMNS, open_index, searching
 
 
 @pytest.fixture(scope="module")

@@ -435,12 +435,18 @@ class Index:
         Candidates share the first letter and are within two edits; the
         nearest wins, then the most frequent.
         """
+        found = self.suggestions(word, limit=1)
+        return found[0] if found else None
+
+    def suggestions(self, word: str, limit: int = 5) -> list[str]:
+        """Corpus words close in spelling to ``word``, best first (see :meth:`suggest`);
+        empty when ``word`` is itself a corpus word."""
         counts = self.vocabulary()
         word = word.lower()
         if not word or word in counts:
-            return None
+            return []
         start = bisect_left(self._sorted_words, word[0])
-        best = None
+        found = []
         for candidate in self._sorted_words[start:]:
             if candidate[0] != word[0]:
                 break
@@ -448,10 +454,8 @@ class Index:
                 continue
             distance = edit_distance(word, candidate, limit=2)
             if distance <= 2:
-                key = (distance, -counts[candidate], candidate)
-                if best is None or key < best:
-                    best = key
-        return best[2] if best else None
+                found.append((distance, -counts[candidate], candidate))
+        return [candidate for _, _, candidate in sorted(found)[:limit]]
 
     def search(
         self,

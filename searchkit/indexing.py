@@ -112,6 +112,16 @@ def build_index(
     files side by side. Returns an :class:`IndexReport`; raises
     :class:`~searchkit.errors.SearchkitError` subclasses when the index itself
     cannot be written (busy, damaged, disk full).
+
+    ``progress``, when given, is called as ``progress(files_done,
+    files_total, articles_done)``: ``files_total`` counts the new and changed
+    files this run reads (unchanged files are not counted), ``files_done``
+    grows to it, ``articles_done`` counts the articles read so far. It is
+    called in the calling process, after each file when indexing there and
+    about every :data:`PROGRESS_SECONDS` while worker processes run; it is
+    not called when nothing needs reading. ``on_wait(message)`` is called
+    once when another process holds the write lock and this run waits for
+    it (up to ``lock_timeout`` seconds).
     """
     started = time.perf_counter()
     jobs = jobs if jobs is not None else default_jobs()

@@ -104,3 +104,17 @@ def test_article_carries_provenance(index):
     assert article.location == "port.jsonl:1"
     assert article.doc_date == DocDate(date(2022, 5, 1), "month", "published")
     assert [(c.author, c.doc_date) for c in article.comments] == [("Ole", DocDate(date(2022, 5, 20))), ("Mia", None)]
+
+
+def test_readers_keep_the_precision_the_source_gave():
+    from searchkit import parse_scraped
+
+    month = parse_scraped("Ferry Timetable Changes\n\nMarch 2023\n\nThe winter timetable starts.\n", "a.txt")
+    assert month.doc_date == DocDate(date(2023, 3, 1), "month", "published")
+    day = parse_scraped("Ferry Timetable Changes\n\nMarch 14, 2023\n\nThe winter timetable starts.\n", "b.txt")
+    assert day.doc_date == DocDate(date(2023, 3, 14), "day", "published")
+
+
+def test_a_month_date_is_found_by_a_filter_on_its_month(index):
+    found = {hit.id for hit in index.search("harbour", since="2022-05", until="2022-05", scope="articles")}
+    assert found == {"harbour-1", "page.txt"}  # filters use the capture month when there is no date

@@ -45,7 +45,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..documents import Article, Comment, comment_id, parse_date
+from ..documents import Article, Comment, DocDate, comment_id, parse_date
 
 _AMOUNT = re.compile(r"\$?\s*\d[\d,.\s]*\s*\$\s*|\$\s*\d[\d,.\s]*")
 _MONTH_LINE = re.compile(
@@ -86,7 +86,7 @@ def parse_scraped(text: str, article_id: str, source: str = "") -> Article:
     paragraphs = [p for p in paragraphs if not _is_chrome(p, title)]
     published = None
     if paragraphs and (m := _DATELINE.fullmatch(paragraphs[0])):
-        published = parse_date(m.group("date"))
+        published = DocDate.parse(m.group("date"))  # "March 2023" is month precision
         if published:
             paragraphs.pop(0)
 
@@ -94,7 +94,8 @@ def parse_scraped(text: str, article_id: str, source: str = "") -> Article:
         id=article_id,
         title=title,
         body="\n\n".join(paragraphs),
-        date=published,
+        date=published.value if published else None,
+        date_precision=published.precision if published else "day",
         captured=captured,
         source=source,
     )

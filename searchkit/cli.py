@@ -431,15 +431,15 @@ def similar_command(doc_id, index_path, limit, output_format, color, no_color):
     try:
         with _open(index_path) as index:
             similar = index.similar(doc_id, limit=limit)
-            title = index.article(similar.of).title
+            article = _article(index, similar.of)
     except SearchkitError as error:
         _fail(error)
     if output_format == "json":
-        payload = {"of": similar.of, "title": title, "terms": similar.terms} | results_json(similar.results)
+        payload = {"of": similar.of, "title": article.title, "terms": similar.terms} | results_json(similar.results)
         click.echo(json.dumps(payload, ensure_ascii=False))
     else:
         paint = _painter(color, no_color)
-        click.echo(similar_text(similar, title, paint, _width()), color=paint.enabled)
+        click.echo(similar_text(similar, article.title, paint, _width(), article.id), color=paint.enabled)
     if not similar.results.hits:
         sys.exit(EXIT_NO_HITS)
 

@@ -286,7 +286,7 @@ def more_command(state: ShellState, argument: str) -> None:
     if hit is None:
         return
     similar = state.more_like(hit)
-    show_results(state, similar.results, heading=similar_heading(similar, hit.title))
+    show_results(state, similar.results, heading=similar_heading(similar, hit.title, hit.article_id))
 
 
 def _choose(state: ShellState, argument: str, *, command: str, option: str, choices, shown: str) -> None:

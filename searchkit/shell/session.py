@@ -14,7 +14,7 @@ seconds of work that holds the GIL in long stretches (a JSON parse, sorts,
 a walk over the lexicon), which would freeze typing in a thread of the
 shell's process; so the shell gives each a :class:`Worker`, a process of its
 own, and the threads here only wait for it. The vocabulary's worker also
-answers "did you mean" (``Index.suggest`` needs the same word list). Without
+answers "did you mean" (``Index.suggest_query`` needs the same word list). Without
 workers (tests) the same work runs in threads, each with its own open index
 so that no Whoosh reader is shared between threads.
 """
@@ -244,7 +244,7 @@ class ShellState:
     """Send a result page taller than the screen through the pager."""
     vocabulary: Vocabulary | None = None
     worker: Worker | None = None
-    """The vocabulary's worker, asked for "did you mean"; None: ``Index.suggest`` here."""
+    """The vocabulary's worker, asked for "did you mean"; None: ``Index.suggest_query`` here."""
     stats_worker: Worker | None = None
     filters: Filters = field(default_factory=Filters)
     screen_size: Callable[[], tuple[int, int]] = lambda: (24, 80)

@@ -98,15 +98,17 @@ def results_text(results, paint: Painter, width: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def similar_heading(similar, title: str) -> str:
-    """``articles like “TITLE” (ID), by its key terms: a, b, c``."""
+def similar_heading(similar, title: str, article_id: str | None = None) -> str:
+    """``articles like “TITLE” (ID), by its key terms: a, b, c`` (for a comment: ``like comment ID on “TITLE”``)."""
     terms = ", ".join(similar.terms) if similar.terms else "none found"
+    if article_id is not None and article_id != similar.of:
+        return f"articles like comment {similar.of} on “{title}”, by its key terms: {terms}"
     return f"articles like “{title}” ({similar.of}), by its key terms: {terms}"
 
 
-def similar_text(similar, title: str, paint: Painter, width: int | None = None) -> str:
+def similar_text(similar, title: str, paint: Painter, width: int | None = None, article_id: str | None = None) -> str:
     """``searchkit similar``: what was compared and with which terms, then the hits."""
-    heading = wrap_line(paint(similar_heading(similar, title), BOLD), width, hang=2)
+    heading = wrap_line(paint(similar_heading(similar, title, article_id), BOLD), width, hang=2)
     return "\n".join(heading) + "\n\n" + results_text(similar.results, paint, width)
 
 

@@ -298,3 +298,18 @@ def test_cli_editing_mode_and_page_size_reach_run_shell(shell_index, monkeypatch
     args = ["shell", "--index", str(shell_index), "--page-size", "3"] + ([flag] if flag else [])
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert seen == {"editing_mode": mode, "page_size": 3}
+
+
+F3 = "\x1bOR"
+
+
+def test_f3_puts_the_did_you_mean_suggestion_on_the_line(shell_index):
+    out = drive(shell_index, "title:whaet\r", F3, "\r", ":quit\r", workers=False)
+    assert "no hits for 'title:whaet'\ndid you mean: title:wheat\n" in out
+    assert "1. Wheat Harvest Breaks Records in Kansas" in out
+
+
+def test_sort_by_date_then_a_query_does_not_end_the_session(shell_index):
+    out = drive(shell_index, ":sort date\r", "wheat OR library OR ferry\r", "maize\r", ":quit\r")
+    assert "internal error" not in out
+    assert "1. Grain Exports Resume Through the Black Sea" in out

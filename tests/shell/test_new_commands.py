@@ -208,3 +208,18 @@ def test_authors_lists_the_most_frequent_comment_authors(state):
         ["Anna", "Lee", "1", "██████████"],
     ]
     assert lines[-1] == "5 comments match 'wheat OR exports OR crew OR call'"
+
+
+def test_undated_keeps_or_leaves_out_hits_without_a_date(corpus_index):
+    from searchkit import open_index
+    from searchkit.shell.session import ShellState
+
+    with open_index(corpus_index) as index:
+        state = ShellState(index, out=io.StringIO(), pager="cat")
+        out = run(state, ":since 2022", "putin")
+        assert state.results.total == 9
+        assert out.splitlines()[-1].endswith(" ms; 2 undated hits left out (--undated include keeps them)")
+        assert run(state, ":undated") == "undated hits: exclude; :undated include|exclude changes it\n"
+        assert run(state, ":undated sometimes") == "usage: :undated include|exclude\n"
+        out = run(state, ":undated include")
+        assert state.results.total == 11 and "undated" not in out.splitlines()[-1]

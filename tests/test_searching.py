@@ -240,6 +240,9 @@ def test_empty_date_range_is_an_error(index):
         index.search("putin", since="2024", until="2020")
     assert "empty date range" in str(raised.value) and raised.value.hint
     assert index.search("putin", since="2022", until="2022").total  # a one-year range is fine
+    with pytest.raises(QuerySyntaxError, match="empty date range"):
+        index.search("putin date:[2024 to 2020]")
+    assert index.search("putin date:[2020 to 2024]").total
 
 
 @pytest.mark.parametrize(

@@ -282,7 +282,7 @@ def _width():
 
 
 @cli.command("query", context_settings=CONTEXT)
-@click.argument("words", nargs=-1)
+@click.argument("words", nargs=-1, metavar="QUERY")
 @index_option
 @filter_options(undated_default="exclude")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
@@ -358,7 +358,7 @@ def _export(records, output_format: str, stream) -> int:
 
 
 @cli.command("count", context_settings=CONTEXT)
-@click.argument("words", nargs=-1)
+@click.argument("words", nargs=-1, metavar="QUERY")
 @index_option
 @filter_options(undated_default="include")
 @click.option("--by", type=click.Choice(BY_CHOICES), default="month", show_default=True, help="What to count by.")
@@ -373,7 +373,7 @@ def _export(records, output_format: str, stream) -> int:
 @color_option
 @no_color_option
 def count_command(words, index_path, scope, author, since, until, undated, by, output_format, color, no_color):
-    """Count the articles and comments a query matches, by month, year, day, author or kind.
+    """Count a query's articles and comments by month, year, day, author or kind.
 
     Prints a table with a bar per row (articles and comments apart); dates
     without a day count in their month, and documents without a date in an
@@ -414,7 +414,7 @@ def count_command(words, index_path, scope, author, since, until, undated, by, o
 @color_option
 @no_color_option
 def similar_command(doc_id, index_path, limit, output_format, color, no_color):
-    """List the articles most like one article or comment, and the key terms used.
+    """The articles most like one article or comment, and the key terms used.
 
     DOC_ID is an id `searchkit query` shows. The key terms are the words that
     set the document apart from the rest of the index; the articles that

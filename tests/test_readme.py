@@ -70,7 +70,8 @@ def help_examples() -> list[str]:
 
     from searchkit.cli import cli
 
-    examples = []
+    top = CliRunner().invoke(cli, ["--help"]).stdout
+    examples = _command_lines(top.split("Quick start, in a folder holding ./corpus:\n", 1)[1].split("\n\n", 1)[0])
     for name in sorted(cli.commands):
         text = CliRunner().invoke(cli, [name, "--help"]).stdout
         block = re.split(r"\n\s*Examples?:\n", text, maxsplit=1)

@@ -29,6 +29,7 @@ from searchkit.term.export import EXPORT_FORMATS, format_for, write_records
 from searchkit.term.pager import page
 from searchkit.term.render import article_text, results_json, results_text, similar_heading, stats_text
 from searchkit.term.table import counts_text
+from searchkit.term.wrap import wrap_line
 
 from . import saved
 from .session import SCOPES, SORTS, UNDATED_CHOICES, Filters, ShellState, SuggestionsNotReady
@@ -229,7 +230,8 @@ def help_command(state: ShellState, argument: str) -> None:
     state.echo(HELP_INTRO)
     width = max(len(c.usage) for c in COMMANDS.values())
     for found in COMMANDS.values():
-        state.echo(f"  {found.usage:<{width}}  {found.summary}")
+        for line in wrap_line(f"  {found.usage:<{width}}  {found.summary}", state.width(), hang=width + 2):
+            state.echo(line)
     state.echo(HELP_KEYS)
 
 
@@ -360,7 +362,7 @@ def limit_command(state: ShellState, argument: str) -> None:
 
 @command("json")
 def json_command(state: ShellState, argument: str) -> None:
-    """The current page of hits as JSON, as `searchkit query --format json` prints it (indented on a terminal)."""
+    """The current page of hits as `searchkit query --format json` prints it (indented on a terminal)."""
     if state.results is None:
         state.echo("no results yet: type a query first")
         return

@@ -51,20 +51,18 @@ def wrap_line(line: str, width: int | None, hang: int = 0) -> list[str]:
     current = line[: len(line) - len(stripped)]
     current_width = len(current)
     empty = True
-    for word in stripped.split(" "):
-        if not word:
-            continue
+    for gap, word in re.findall(r"( *)([^ ]+)", stripped):
         size = visible_length(word)
-        if not empty and current_width + 1 + size > width:
+        if not empty and current_width + len(gap) + size > width:
             lines.append(current)
             current, current_width, empty = indent, len(indent), True
         if empty:
             current += word
             current_width += size
             empty = False
-        else:
-            current += " " + word
-            current_width += 1 + size
+        else:  # the spaces between words are kept as they were (aligned columns stay aligned)
+            current += gap + word
+            current_width += len(gap) + size
     lines.append(current)
     return [each.replace(KEEP, " ") for each in lines]
 

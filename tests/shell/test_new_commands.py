@@ -223,3 +223,15 @@ def test_undated_keeps_or_leaves_out_hits_without_a_date(corpus_index):
         assert run(state, ":undated sometimes") == "usage: :undated include|exclude\n"
         out = run(state, ":undated include")
         assert state.results.total == 11 and "undated" not in out.splitlines()[-1]
+
+
+def test_help_wraps_with_the_summaries_aligned(state, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    lines = run(state, ":help").splitlines()
+    assert all(len(line) <= 60 for line in lines)
+    start = lines.index("Commands:") + 1
+    column = lines[start].index("This list")
+    assert lines[start].startswith("  :help [COMMAND]  ")
+    listing = lines[start : lines.index("", start)]
+    continued = [line for line in listing if not line.startswith("  :")]
+    assert continued and all(line[:column].isspace() and line[column] != " " for line in continued)

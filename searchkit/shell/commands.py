@@ -29,7 +29,7 @@ from searchkit.term.export import EXPORT_FORMATS, format_for, write_records
 from searchkit.term.pager import page
 from searchkit.term.render import article_text, results_json, results_text, similar_heading, stats_text
 from searchkit.term.table import counts_text
-from searchkit.term.wrap import wrap_line
+from searchkit.term.wrap import wrap_line, wrap_text
 
 from . import saved
 from .session import SCOPES, SORTS, UNDATED_CHOICES, Filters, ShellState, SuggestionsNotReady
@@ -227,12 +227,12 @@ def help_command(state: ShellState, argument: str) -> None:
         state.echo(state.paint(found.usage, BOLD) + (f"  (also {aliases})" if aliases else ""))
         state.echo(found.doc)
         return
-    state.echo(HELP_INTRO)
+    state.echo(wrap_text(HELP_INTRO, state.width()))
     width = max(len(c.usage) for c in COMMANDS.values())
     for found in COMMANDS.values():
         for line in wrap_line(f"  {found.usage:<{width}}  {found.summary}", state.width(), hang=width + 2):
             state.echo(line)
-    state.echo(HELP_KEYS)
+    state.echo(wrap_text(HELP_KEYS, state.width()))
 
 
 HELP_INTRO = """\

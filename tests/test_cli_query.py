@@ -158,4 +158,5 @@ def test_did_you_mean_keeps_the_field_on_stderr(run):
     assert result.exit_code == 1
     assert result.stdout == "no hits for 'title:Vienaa'\n"
     assert result.stderr == "searchkit: did you mean: title:Vienna\n"
+    assert run("title:whaet").stderr == "searchkit: did you mean: title:wheat\n"  # the example
     assert run("zzyzzyx").stderr == ""

@@ -61,6 +61,15 @@ class SearchkitGroup(click.Group):
     Click's ``CliRunner`` goes through here as the installed command does.
     """
 
+    def invoke(self, ctx):
+        """Run the command; a reader that went away (``| head``) ends it quietly with exit 0, as for grep."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # click would exit 1 ("no hits" here)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # the final flush has nowhere to fail
+            sys.exit(0)
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)

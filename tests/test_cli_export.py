@@ -85,3 +85,17 @@ def test_csv_with_commas_quotes_and_newlines_reads_back(tmp_path):
     (row,) = csv.DictReader(io.StringIO(result.stdout, newline=""))
     assert row["title"] == record["title"]
     assert row["url"] == "https://example.org/a,b" and row["snippet"] == 'The harbour said "no", then yes, again.'
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly(corpus_index):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "searchkit", "query", "*", "--index", str(corpus_index), "--format", "jsonl"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = process.stdout.readline()
+    process.stdout.close()  # as `| head -1` does
+    assert process.wait(timeout=60) == 0
+    assert json.loads(first)["kind"] in ("article", "comment")
+    assert process.stderr.read() == b""
+    process.stderr.close()

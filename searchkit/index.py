@@ -89,10 +89,7 @@ class IndexState:
         if raw is None:
             return None
         if not isinstance(raw, dict) or not re.fullmatch(r"g\d+", str(raw.get("indexname", "g1"))):
-            raise IndexVersionError(
-                f"{folder / STATE_FILE}: unreadable index state (not a searchkit state object)",
-                hint="rebuild the index with `searchkit index --rebuild`",
-            )
+            raise IndexDamagedError(f"{folder / STATE_FILE}: unreadable index state (not a searchkit state object)")
         state = cls(schema_version=raw.get("schema_version", 0), indexname=raw.get("indexname", "g1"))
         if with_files:
             saved = _read_json(folder / state.files_name) or {}
@@ -123,7 +120,9 @@ def _read_json(path: Path):
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:  # not JSON: damaged
+        raise IndexDamagedError(f"{path}: unreadable index state ({exc})") from None
+    except OSError as exc:
         raise IndexVersionError(
             f"{path}: unreadable index state ({exc})", hint="rebuild the index with `searchkit index --rebuild`"
         ) from None

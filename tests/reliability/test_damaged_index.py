@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from searchkit import build_index
+from searchkit import IndexDamagedError, build_index, open_index
 
 from .conftest import DATA, assert_error_line, assert_no_traceback, cli, run_cli, snapshot, write_pages
 
@@ -173,6 +173,20 @@ def test_index_run_on_damaged_segments_fails_or_repairs(corpus, index, damage):
     else:
         assert proc.returncode == 0
         assert _hits(index) == ["ferry.txt"] and _hits(index, "tram") == ["new.txt"]
+
+
+@pytest.mark.parametrize("damage", DAMAGE + sorted(f"state-{name}" for name in STATE_DAMAGE))
+def test_the_library_raises_index_damaged_error(index, damage):
+    """Every damage above is an IndexDamagedError in the API, whose hint is the README's --rebuild."""
+    if damage.startswith("state-"):
+        state = index / "searchkit.json"
+        state.write_text(STATE_DAMAGE[damage[6:]](json.loads(state.read_text(encoding="utf-8"))), encoding="utf-8")
+    else:
+        (_damage_toc if damage.startswith("toc") else _damage_segments)(index, damage)
+    with pytest.raises(IndexDamagedError) as raised:
+        with open_index(index) as opened:
+            opened.search("ferry")
+    assert "--rebuild" in raised.value.hint
 
 
 @pytest.mark.parametrize("damage", DAMAGE)

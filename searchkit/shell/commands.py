@@ -370,7 +370,27 @@ def json_command(state: ShellState, argument: str) -> None:
     state.echo(json.dumps(results_json(state.results), ensure_ascii=False, indent=indent))
 
 
-@command("export", "FILE")
+def _complete_export_path(state, prefix: str) -> Completions:
+    """Folders, and files with an export extension, under what is typed (``~`` expanded)."""
+    start = prefix.rpartition("/")[2]
+    head = prefix[: len(prefix) - len(start)]  # "", "out/" or "/abs/path/"
+    where = Path(os.path.expanduser(head or "."))
+    try:
+        entries = sorted(os.scandir(where), key=lambda entry: entry.name)
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        if not entry.name.startswith(start) or (entry.name.startswith(".") and not start.startswith(".")):
+            continue
+        if entry.is_dir():
+            found.append((f"{head}{entry.name}/", "folder"))
+        elif format_for(entry.name):
+            found.append((f"{head}{entry.name}", "exists: replaced"))
+    return found
+
+
+@command("export", "FILE", complete=_complete_export_path)
 def export_command(state: ShellState, argument: str) -> None:
     """Write every hit of the current query to FILE: .jsonl, .csv or .json by its extension.
 

@@ -235,3 +235,19 @@ def test_help_wraps_with_the_summaries_aligned(state, monkeypatch):
     listing = lines[start : lines.index("", start)]
     continued = [line for line in listing if not line.startswith("  :")]
     assert continued and all(line[:column].isspace() and line[column] != " " for line in continued)
+
+
+def test_export_completes_folders_and_export_files(state, tmp_path, monkeypatch):
+    from searchkit.shell.commands import COMMANDS
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "old.csv").write_text("")
+    (tmp_path / "out" / "notes.txt").write_text("")
+    (tmp_path / ".hidden").mkdir()
+    monkeypatch.chdir(tmp_path)
+    complete = COMMANDS["export"].complete
+    assert ("out/", "folder") in complete(state, "")
+    assert not any(text.startswith(".") for text, _ in complete(state, ""))
+    assert complete(state, "out/") == [("out/old.csv", "exists: replaced")]
+    assert complete(state, f"{tmp_path}/ou") == [(f"{tmp_path}/out/", "folder")]
+    assert complete(state, "nowhere/x") == []

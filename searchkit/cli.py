@@ -15,6 +15,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .options import BY_CHOICES, SCOPES, SORTS, UNDATED_CHOICES
+from .term.color import COLOR_CHOICES
+from .term.export import COUNT_FORMATS, QUERY_FORMATS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_NO_HITS = 1
@@ -49,7 +52,52 @@ format_option = click.option(
 )
 
 
-@click.group(context_settings=CONTEXT)
+class SearchkitGroup(click.Group):
+    """The command group; its ``main`` never lets a traceback or a usage block reach the user.
+
+    Usage errors (a bad option value, a missing argument) are one line with a
+    hint and exit 2, as library errors are; an unexpected exception is one
+    line too, unless ``SEARCHKIT_DEBUG`` is set (then the traceback shows).
+    Click's ``CliRunner`` goes through here as the installed command does.
+    """
+
+    def invoke(self, ctx):
+        """Run the command; a reader that went away (``| head``) ends it quietly with exit 0, as for grep."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # click would exit 1 ("no hits" here)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # the final flush has nowhere to fail
+            sys.exit(0)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except (KeyboardInterrupt, click.exceptions.Abort):  # click's own message would be "Aborted!"
+            _echo_err("interrupted")
+            sys.exit(130)
+        except click.UsageError as error:
+            _echo_err(f"error: {_usage_message(error)}")
+            sys.exit(EXIT_ERROR)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(0)
+        except SystemExit:
+            raise
+        except Exception as error:  # the last line of defence: one line, no traceback
+            if os.environ.get("SEARCHKIT_DEBUG"):
+                raise
+            _echo_err(f"internal error: {type(error).__name__}: {error} (set SEARCHKIT_DEBUG=1 for details)")
+            sys.exit(EXIT_ERROR)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group("searchkit", cls=SearchkitGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="searchkit", message="%(prog)s %(version)s")
 def cli():
     """Full-text search over scraped news pages and their reader comments.
@@ -73,6 +121,7 @@ def _resolve_index(index_path: Path | None, build_default: bool = True) -> Path:
     path = index_path if index_path is not None else default_index_path()
     if index_exists(path):
         return path
+    _raise_if_building(path)
     if explicit or not build_default or not Path("corpus").is_dir():
         where = "" if explicit else " and there is no ./corpus to build it from"
         raise IndexNotFoundError(
@@ -87,6 +136,19 @@ def _resolve_index(index_path: Path | None, build_default: bool = True) -> Path:
     _report_problems(report)
     _echo_err(f"indexed: {report.summary()}")
     return path
+
+
+def _raise_if_building(path: Path) -> None:
+    """Raise IndexBuildingError when the first `searchkit index` is still writing ``path``."""
+    from . import open_index
+    from .errors import IndexBuildingError, SearchkitError
+
+    try:
+        open_index(path).close()
+    except IndexBuildingError:
+        raise
+    except SearchkitError:
+        pass
 
 
 def _report_problems(report, limit: int = 20) -> None:
@@ -158,59 +220,130 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, output
         sys.exit(EXIT_ERROR)
 
 
-@cli.command("query", context_settings=CONTEXT)
-@click.argument("words", nargs=-1, required=True)
-@index_option
-@click.option(
-    "--in",
-    "scope",
-    type=click.Choice(["all", "articles", "comments"]),
-    default="all",
+color_option = click.option(
+    "--color",
+    "color",
+    type=click.Choice(COLOR_CHOICES),
+    default="auto",
     show_default=True,
-    help="Search articles, comments, or both.",
+    help="Colour: on a terminal only (auto; FORCE_COLOR or CLICOLOR_FORCE force it, NO_COLOR stops it), always, never.",
 )
-@click.option("--author", help="Only comments whose author name holds these words.")
-@click.option("--since", help="From this date: 2022, 2022-05 or 2022-05-14 (inclusive).")
-@click.option("--until", help="Up to this date (inclusive), same forms as --since.")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+no_color_option = click.option("--no-color", is_flag=True, help="Same as --color never.")
+
+
+def filter_options(undated_default: str):
+    """The options that choose which documents a query looks at (shared by query and count)."""
+
+    def decorate(function):
+        for option in reversed(
+            [
+                click.option(
+                    "--in",
+                    "scope",
+                    type=click.Choice(SCOPES),
+                    default="all",
+                    show_default=True,
+                    help="Search articles, comments, or both.",
+                ),
+                click.option("--author", help="Only comments whose author name holds these words."),
+                click.option("--since", help="From this date: 2022, 2022-05 or 2022-05-14 (inclusive)."),
+                click.option("--until", help="Up to this date (inclusive), same forms as --since."),
+                click.option(
+                    "--undated",
+                    type=click.Choice(UNDATED_CHOICES),
+                    default=undated_default,
+                    show_default=True,
+                    help="With --since/--until or date:, keep or leave out documents without a date.",
+                ),
+            ]
+        ):
+            function = option(function)
+        return function
+
+    return decorate
+
+
+def _query_text(words: tuple[str, ...]) -> str:
+    """The query from the command line, or from stdin when it is ``-``; an empty query is an error."""
+    from .errors import QuerySyntaxError
+
+    if words == ("-",):
+        text = " ".join(sys.stdin.read().split())
+        if not text:
+            raise QuerySyntaxError("no query on standard input", hint="pipe the query text in, or type it")
+    else:
+        text = " ".join(words)
+        if not text.strip():
+            raise QuerySyntaxError("no query given", hint="type the words to search for, or - to read them from stdin")
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _painter(color: str, no_color: bool):
+    from .term.color import Painter, should_color
+
+    return Painter(should_color(sys.stdout, no_color, color))
+
+
+def _width():
+    from .term.wrap import output_width
+
+    return output_width(sys.stdout)
+
+
+@cli.command("query", context_settings=CONTEXT)
+@click.argument("words", nargs=-1, metavar="QUERY")
+@index_option
+@filter_options(undated_default="exclude")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
-@format_option
-@click.option("--no-color", is_flag=True, help="No colours (also when piped or NO_COLOR is set).")
-def query_command(words, index_path, scope, author, since, until, sort, limit, page, output_format, no_color):
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(QUERY_FORMATS),
+    default="text",
+    show_default=True,
+    help="text and json: one page of hits; jsonl and csv: every hit, articles and comments, one per line.",
+)
+@color_option
+@no_color_option
+def query_command(
+    words, index_path, scope, author, since, until, undated, sort, limit, page, output_format, color, no_color
+):
     """Search the index and print ranked hits with highlighted snippets.
 
     Plain words rank documents holding all of them first. Query syntax:
     "exact phrase", AND / OR / NOT, title: body: comment: author: fields,
     wildcards (organi*), fuzzy terms (Putn~), date:2022 or date:[2020 to 2022-06].
     Dates (here and in --since/--until) are publication dates when a page gives
-    one, else the month the page was captured.
+    one, else the month the page was captured. QUERY - reads the query from
+    standard input.
 
     \b
     Examples:
       searchkit query "Putin Trump"
       searchkit query '"Vladimir Putin" AND sanctions' --in articles --since 2022
       searchkit query wheat --format json | jq '.hits[].title'
+      searchkit query Erdogan --format csv > erdogan.csv
+      echo 'title:wheat' | searchkit query -
     """
     from .errors import SearchkitError
-    from .term.color import Painter, should_color
     from .term.render import results_json, results_text
 
+    filters = {"scope": scope, "author": author, "since": since, "until": until, "undated": undated}
     try:
+        text = _query_text(words)
         path = _resolve_index(index_path)
         from . import open_index
 
         with open_index(path) as index:
-            results = index.search(
-                " ".join(words).encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
-                scope=scope,
-                author=author,
-                since=since,
-                until=until,
-                sort=sort,
-                limit=limit,
-                page=page,
-            )
+            if output_format in ("jsonl", "csv"):
+                found = _export(index.iter_hits(text, sort=sort, **filters), output_format, sys.stdout)
+                if not found:
+                    sys.exit(EXIT_NO_HITS)
+                return
+            results = index.search(text, sort=sort, limit=limit, page=page, **filters)
+            suggestion = index.suggest_query(text) if not results.total else None
     except SearchkitError as error:
         _fail(error)
     if results.notice:
@@ -218,41 +351,156 @@ def query_command(words, index_path, scope, author, since, until, sort, limit, p
     if output_format == "json":
         click.echo(json.dumps(results_json(results), ensure_ascii=False))
     else:
-        click.echo(results_text(results, Painter(should_color(sys.stdout, no_color))))
+        paint = _painter(color, no_color)
+        click.echo(results_text(results, paint, _width()), color=paint.enabled)
+    if suggestion:
+        _echo_err(f"did you mean: {suggestion}")
     if not results.hits:
         sys.exit(EXIT_NO_HITS)
+
+
+def _export(records, output_format: str, stream) -> int:
+    """Write every record as a JSON line or a CSV row (with a header); returns how many."""
+    from .term.export import write_records
+
+    return write_records(records, output_format, stream)
+
+
+@cli.command("count", context_settings=CONTEXT)
+@click.argument("words", nargs=-1, metavar="QUERY")
+@index_option
+@filter_options(undated_default="include")
+@click.option("--by", type=click.Choice(BY_CHOICES), default="month", show_default=True, help="What to count by.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(COUNT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@color_option
+@no_color_option
+def count_command(words, index_path, scope, author, since, until, undated, by, output_format, color, no_color):
+    """Count a query's articles and comments by month, year, day, author or kind.
+
+    Prints a table with a bar per row (articles and comments apart); dates
+    without a day count in their month, and documents without a date in an
+    "undated" row. The filters are those of `searchkit query`.
+
+    \b
+    Examples:
+      searchkit count Putin --by year
+      searchkit count wheat --by author --in comments
+      searchkit count Erdogan --by month --format csv
+    """
+    from .errors import SearchkitError
+    from .term.table import counts_csv, counts_json, counts_text
+
+    filters = {"scope": scope, "author": author, "since": since, "until": until, "undated": undated}
+    try:
+        text = _query_text(words)
+        with _open(index_path) as index:
+            counts = index.count(text, by=by, **filters)
+    except SearchkitError as error:
+        _fail(error)
+    if output_format == "json":
+        click.echo(json.dumps(counts_json(counts), ensure_ascii=False))
+    elif output_format == "csv":
+        click.echo(counts_csv(counts), nl=False)
+    else:
+        paint = _painter(color, no_color)
+        click.echo(counts_text(counts, paint, _width()), color=paint.enabled)
+    if not (counts.total_articles or counts.total_comments):
+        sys.exit(EXIT_NO_HITS)
+
+
+@cli.command("similar", context_settings=CONTEXT)
+@click.argument("doc_id")
+@index_option
+@click.option("--limit", "-n", type=click.IntRange(1, 100), default=10, show_default=True, help="How many articles.")
+@format_option
+@color_option
+@no_color_option
+def similar_command(doc_id, index_path, limit, output_format, color, no_color):
+    """The articles most like one article or comment, and the key terms used.
+
+    DOC_ID is an id `searchkit query` shows. The key terms are the words that
+    set the document apart from the rest of the index; the articles that
+    share most of them come first.
+
+    \b
+    Examples:
+      searchkit similar climate/arctic-icebreaker-route.txt
+      searchkit similar world/erdogan-putin-sochi-talks.txt --limit 3 --format json
+    """
+    from .errors import SearchkitError
+    from .term.render import results_json, similar_text
+
+    try:
+        with _open(index_path) as index:
+            similar = index.similar(doc_id, limit=limit)
+            article = _article(index, similar.of)
+    except SearchkitError as error:
+        _fail(error)
+    if output_format == "json":
+        payload = {"of": similar.of, "title": article.title, "terms": similar.terms} | results_json(similar.results)
+        click.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        paint = _painter(color, no_color)
+        click.echo(similar_text(similar, article.title, paint, _width(), article.id), color=paint.enabled)
+    if not similar.results.hits:
+        sys.exit(EXIT_NO_HITS)
+
+
+def _article(index, doc_id: str):
+    """The article of ``doc_id``, an article id or a comment id (``news/a.txt#c3``)."""
+    from .errors import SearchkitError
+
+    try:
+        return index.article(doc_id)
+    except SearchkitError:
+        if "#c" not in doc_id:
+            raise
+        return index.article(doc_id.rsplit("#c", 1)[0])  # a library that takes article ids only
+
+
+def _open(index_path):
+    from . import open_index
+
+    return open_index(_resolve_index(index_path))
 
 
 @cli.command("show", context_settings=CONTEXT)
 @click.argument("article_id")
 @index_option
 @format_option
-@click.option("--no-color", is_flag=True, help="No colours.")
-def show_command(article_id, index_path, output_format, no_color):
-    """Print one article with all its comments.
+@color_option
+@no_color_option
+def show_command(article_id, index_path, output_format, color, no_color):
+    """Print one article with all its comments, and where it came from.
 
     ARTICLE_ID is the id `searchkit query` shows (a comment id such as
     news/a.txt#c3 shows its article).
 
     \b
     Examples:
-      searchkit show politics/putin-trump-call.txt
-      searchkit show wire-001 --format json
+      searchkit show world/putin-trump-vienna-summit.txt
+      searchkit show business/australia-wheat-harvest-exports.txt#c1 --format json
     """
-    from . import open_index
     from .errors import SearchkitError
-    from .term.color import Painter, should_color
     from .term.render import article_json, article_text
 
     try:
-        with open_index(_resolve_index(index_path)) as index:
-            article = index.article(article_id.split("#c")[0] if "#c" in article_id else article_id)
+        with _open(index_path) as index:
+            article = _article(index, article_id)
     except SearchkitError as error:
         _fail(error)
     if output_format == "json":
         click.echo(json.dumps(article_json(article), ensure_ascii=False))
     else:
-        click.echo(article_text(article, Painter(should_color(sys.stdout, no_color))))
+        paint = _painter(color, no_color)
+        click.echo(article_text(article, paint, width=_width()), color=paint.enabled)
 
 
 @cli.command("stats", context_settings=CONTEXT)
@@ -292,14 +540,17 @@ def shell_command(index_path, vi, page_size):
     Completes commands, fields, corpus words and author names; highlights the
     query syntax; keeps a history shared between sessions (Ctrl-R searches
     it). Type :help in the shell for its commands (:open N, :more N, :in,
-    :author, :since, :until, :sort, :limit, :json, :stats, :quit).
+    :author, :since, :until, :sort, :undated, :limit, :json, :export FILE,
+    :save NAME, :run NAME, :saved, :timeline, :authors, :stats, :quit).
     Settings: $XDG_CONFIG_HOME/searchkit/config.toml (editing_mode, page_size,
-    pager, colors).
+    pager, page_results, colors). Without a terminal it runs each line of
+    standard input.
 
     \b
     Examples:
       searchkit shell
       searchkit shell --index ~/scrapes.idx --vi --page-size 5
+      printf 'Erdogan\\n:timeline year\\n' | searchkit shell
     """
     from .errors import SearchkitError
 
@@ -403,24 +654,14 @@ def _named(path: Path, name: str, several: bool) -> Path:
     return path.with_name(f"{path.stem}-{name}{path.suffix}")
 
 
+def _usage_message(error: click.UsageError) -> str:
+    """click's message on one line, lower-cased like ours, with where to read more."""
+    message = " ".join(error.format_message().split()).rstrip(".").replace(". (Did you mean", " (did you mean")
+    message = message[:1].lower() + message[1:]
+    command = error.ctx.command_path if error.ctx is not None else "searchkit"
+    return f"{message} (see `{command} --help`)"
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI; never let a traceback reach the user."""
-    try:
-        code = cli.main(args=argv, prog_name="searchkit", standalone_mode=False)
-    except (KeyboardInterrupt, click.exceptions.Abort):  # click's own message would be "Aborted!"
-        _echo_err("interrupted")
-        sys.exit(130)
-    except click.ClickException as error:  # usage errors: click's message, exit 2
-        error.show()
-        sys.exit(error.exit_code)
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(0)
-    except SystemExit:
-        raise
-    except Exception as error:  # the last line of defence: one line, no traceback
-        if os.environ.get("SEARCHKIT_DEBUG"):
-            raise
-        _echo_err(f"internal error: {type(error).__name__}: {error} (set SEARCHKIT_DEBUG=1 for details)")
-        sys.exit(EXIT_ERROR)
-    sys.exit(code if isinstance(code, int) else 0)
+    """Entry point: run the CLI (see :class:`SearchkitGroup` for how errors end it)."""
+    cli.main(args=argv, prog_name="searchkit")

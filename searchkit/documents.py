@@ -38,15 +38,69 @@ MONTHS = {
 }
 
 
+PRECISIONS = ("day", "month", "year")
+DATE_KINDS = ("published", "captured")
+
+
+@dataclass(frozen=True)
+class DocDate:
+    """A document's date, with how precise it is and what it dates.
+
+    ``value`` is the first day of the period (``2022-05-01`` for May 2022);
+    ``precision`` is ``day``, ``month`` or ``year``; ``kind`` is ``published``
+    (when it was written or posted) or ``captured`` (the month a page was
+    captured: never a publication date). ``str()`` writes it at its precision:
+    ``2022-05-14``, ``2022-05``, ``2022``.
+    """
+
+    value: date
+    precision: str = "day"
+    kind: str = "published"
+
+    def __post_init__(self):
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, not {self.precision!r}")
+        if self.kind not in DATE_KINDS:
+            raise ValueError(f"kind must be one of {DATE_KINDS}, not {self.kind!r}")
+
+    def __str__(self) -> str:
+        if self.precision == "year":
+            return f"{self.value.year:04d}"
+        if self.precision == "month":
+            return f"{self.value.year:04d}-{self.value.month:02d}"
+        return self.value.isoformat()
+
+    @classmethod
+    def parse(cls, text: str, kind: str = "published") -> DocDate | None:
+        """A date as :func:`parse_date` reads it, at the precision written (``2022-05`` is a month)."""
+        period = parse_period(text)
+        if period is None:
+            return None
+        first, last = period
+        if first == last:
+            precision = "day"
+        elif (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+            precision = "year"
+        else:
+            precision = "month"
+        return cls(first, precision, kind)
+
+
 @dataclass
 class Comment:
-    """One reader comment under an article."""
+    """One reader comment under an article; ``date`` is when it was posted, at ``date_precision``."""
 
     id: str
     text: str
     author: str | None = None
     date: date | None = None
     position: int = 0
+    date_precision: str = "day"
+
+    @property
+    def doc_date(self) -> DocDate | None:
+        """The comment's own date as a :class:`DocDate` (kind ``published``), or None."""
+        return DocDate(self.date, self.date_precision) if self.date else None
 
 
 @dataclass
@@ -55,7 +109,9 @@ class Article:
 
     ``date`` is the publication date when the source gives one; ``captured`` is
     the month the page was captured (the donation banner's month), kept apart
-    because it says nothing about when the article was written. ``author`` is
+    because it says nothing about when the article was written.
+    ``date_precision`` says how much of ``date`` the source gave (``day``,
+    ``month`` or ``year``; a capture month is always month precision). ``author`` is
     the article's byline. ``source`` is the id of the file it was read from;
     ``line`` (JSON Lines) or ``offset`` (the byte offset of a WARC record) says
     where in that file, for files that hold many articles.
@@ -72,11 +128,35 @@ class Article:
     line: int | None = None
     offset: int | None = None
     comments: list[Comment] = field(default_factory=list)
+    date_precision: str = "day"
+
+    @property
+    def doc_date(self) -> DocDate | None:
+        """The date to show: the publication date, else the capture month (kind ``captured``)."""
+        if self.date:
+            return DocDate(self.date, self.date_precision, "published")
+        if self.captured:
+            return DocDate(self.captured.replace(day=1), "month", "captured")
+        return None
+
+    @property
+    def location(self) -> str:
+        """Where the article was read: ``source``, plus ``:LINE`` (JSON Lines) or ``@OFFSET`` (WARC)."""
+        return source_location(self.source, self.line, self.offset)
 
     @property
     def effective_date(self) -> date | None:
         """The date filters and sorting use: publication date, else capture month."""
         return self.date or self.captured
+
+
+def source_location(source: str, line: int | None = None, offset: int | None = None) -> str:
+    """``feeds/a.jsonl:12`` for a line, ``crawl.warc.gz@52311`` for a record offset, else the file."""
+    if line is not None:
+        return f"{source}:{line}"
+    if offset is not None:
+        return f"{source}@{offset}"
+    return source
 
 
 def comment_id(article_id: str, position: int) -> str:

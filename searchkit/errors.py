@@ -31,12 +31,31 @@ class IndexVersionError(SearchkitError):
     """The index was written with another schema version, or is damaged."""
 
 
+REBUILD_HINT = "rebuild it with `searchkit index --rebuild`"
+"""What to do about a damaged index or one of another schema version."""
+
+
+class IndexDamagedError(IndexVersionError):
+    """The index's files are damaged (truncated, deleted or overwritten segment files)."""
+
+    def __init__(self, message: str, hint: str | None = REBUILD_HINT):
+        super().__init__(message, hint)
+
+
+class IndexBuildingError(SearchkitError):
+    """The first ``searchkit index`` is still building the index: nothing is committed yet."""
+
+
 class IndexBusyError(SearchkitError):
     """Another process holds the index's write lock past the timeout."""
 
 
 class QuerySyntaxError(SearchkitError):
     """A query (or a filter value such as a date) that cannot be understood."""
+
+
+class OptionError(QuerySyntaxError):
+    """An option value that cannot be used: an unknown choice, an empty date range, a limit below 1."""
 
 
 class QueryTimeoutError(SearchkitError):

@@ -14,19 +14,24 @@ manager so file handles are closed.
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import re
 import time
+import traceback
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.query import Term
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 try:  # Whoosh 2.7's codec: its lazily opened columns are opened with the searcher
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN
@@ -34,8 +39,20 @@ except ImportError:  # pragma: no cover - another Whoosh fork
     LENGTHS_COLUMN = STORED_COLUMN = None
 
 from . import schema as f
-from .documents import Article, Comment, parse_date
-from .errors import IndexBusyError, IndexNotFoundError, IndexVersionError, SearchkitError
+from .documents import Article, Comment, DocDate
+from .errors import (
+    IndexBuildingError,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    SearchkitError,
+)
+
+if TYPE_CHECKING:
+    from .counting import Counts
+    from .searching import HitRecord, Results
+    from .similar import Similar
 
 STATE_FILE = "searchkit.json"
 LOCK_FILE = "searchkit.lock"
@@ -72,10 +89,7 @@ class IndexState:
         if raw is None:
             return None
         if not isinstance(raw, dict) or not re.fullmatch(r"g\d+", str(raw.get("indexname", "g1"))):
-            raise IndexVersionError(
-                f"{folder / STATE_FILE}: unreadable index state (not a searchkit state object)",
-                hint="rebuild the index with `searchkit index --rebuild`",
-            )
+            raise IndexDamagedError(f"{folder / STATE_FILE}: unreadable index state (not a searchkit state object)")
         state = cls(schema_version=raw.get("schema_version", 0), indexname=raw.get("indexname", "g1"))
         if with_files:
             saved = _read_json(folder / state.files_name) or {}
@@ -106,7 +120,9 @@ def _read_json(path: Path):
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:  # not JSON: damaged
+        raise IndexDamagedError(f"{path}: unreadable index state ({exc})") from None
+    except OSError as exc:
         raise IndexVersionError(
             f"{path}: unreadable index state ({exc})", hint="rebuild the index with `searchkit index --rebuild`"
         ) from None
@@ -161,6 +177,23 @@ def write_lock(folder: Path, timeout: float, on_wait: Callable[[str], None] | No
         handle.close()
 
 
+def being_built(folder: Path) -> bool:
+    """True when a writer holds the folder's write lock (checked with a shared lock, never created)."""
+    try:
+        handle = open(folder / LOCK_FILE)
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
 @dataclass
 class IndexStats:
     """Counts of an open index, as ``searchkit stats`` prints them."""
@@ -175,6 +208,17 @@ class IndexStats:
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
+
+
+def _reads(method):
+    """Run an :class:`Index` method under :meth:`Index._reading` (damaged files raise IndexDamagedError)."""
+
+    @functools.wraps(method)
+    def reading(self, *args, **kwargs):
+        with self._reading():
+            return method(self, *args, **kwargs)
+
+    return reading
 
 
 class Index:
@@ -223,17 +267,33 @@ class Index:
             self._whoosh, self._searcher = whoosh, searcher
             self._vocabulary = None  # a commit may have added words
             return
-        raise IndexVersionError(
-            f"{self.path}: the index cannot be opened ({type(problem).__name__}: {problem})",
-            hint="rebuild it with `searchkit index --rebuild`",
+        raise IndexDamagedError(
+            f"{self.path}: the index is damaged and cannot be opened ({type(problem).__name__}: {problem})"
         )
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None) -> Index:
+    def open(cls, path: str | os.PathLike | None = None, *, wait: float = 0.0) -> Index:
+        """Open the index at ``path`` (default: ``$SEARCHKIT_INDEX`` or ``./index``).
+
+        While the first ``searchkit index`` is still building it (nothing is
+        committed yet and the write lock is held), waits up to ``wait``
+        seconds for the first commit, then raises
+        :class:`~searchkit.errors.IndexBuildingError`.
+        """
         folder = Path(path) if path is not None else default_index_path()
-        state = IndexState.load(folder) if folder.is_dir() else None
-        if state is None:
-            raise IndexNotFoundError(f"{folder}: no searchkit index here", hint="build one with `searchkit index`")
+        deadline = time.monotonic() + wait
+        while True:
+            state = IndexState.load(folder) if folder.is_dir() else None
+            if state is not None:
+                break
+            if not being_built(folder):
+                raise IndexNotFoundError(f"{folder}: no searchkit index here", hint="build one with `searchkit index`")
+            if time.monotonic() >= deadline:
+                raise IndexBuildingError(
+                    f"{folder}: the index is being built by `searchkit index` and has no commit yet",
+                    hint="retry when that run has finished (its summary line says so)",
+                )
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
         state.check_version(folder)
         return cls(folder, state)
 
@@ -287,6 +347,7 @@ class Index:
             self._open_searcher()
 
     # -- reading --------------------------------------------------------
+    @_reads
     def stats(self) -> IndexStats:
         searcher = self.searcher()
         reader = searcher.reader()
@@ -300,8 +361,11 @@ class Index:
             schema_version=self.state.schema_version,
         )
 
+    @_reads
     def article(self, article_id: str) -> Article:
-        """The article with this id and all its comments, in page order."""
+        """The article with this id and all its comments, in page order, with where it came
+        from: ``url``, ``source`` (and ``line`` or ``offset``), the byline as ``author``, its
+        date at its precision (``Article.doc_date``) and each comment's own date."""
         searcher = self.searcher()
         found = searcher.document(**{f.ID_FIELD: article_id, f.KIND: f.ARTICLE})
         if found is None:
@@ -314,23 +378,21 @@ class Index:
             if stored.get(f.KIND) == f.COMMENT_KIND
         ]
         comments.sort(key=lambda stored: stored.get(f.POSITION) or 0)
+        published = DocDate.parse(found[f.PUBLISHED]) if found.get(f.PUBLISHED) else None
+        captured = DocDate.parse(found[f.CAPTURED]) if found.get(f.CAPTURED) else None
         return Article(
             id=found[f.ID_FIELD],
             title=found.get(f.TITLE, ""),
             body=found.get(f.BODY, ""),
-            date=parse_date(found[f.PUBLISHED]) if found.get(f.PUBLISHED) else None,
-            captured=parse_date(found[f.CAPTURED]) if found.get(f.CAPTURED) else None,
+            date=published.value if published else None,
+            date_precision=published.precision if published else "day",
+            captured=captured.value if captured else None,
             url=found.get(f.URL),
+            author=found.get(f.BYLINE),
             source=found.get(f.SOURCE, ""),
-            comments=[
-                Comment(
-                    id=stored[f.ID_FIELD],
-                    text=stored.get(f.COMMENT, ""),
-                    author=stored.get(f.AUTHOR),
-                    position=stored.get(f.POSITION) or 0,
-                )
-                for stored in comments
-            ],
+            line=found.get(f.LINE),
+            offset=found.get(f.OFFSET),
+            comments=[_comment(stored) for stored in comments],
         )
 
     def vocabulary(self) -> dict[str, int]:
@@ -372,12 +434,18 @@ class Index:
         Candidates share the first letter and are within two edits; the
         nearest wins, then the most frequent.
         """
+        found = self.suggestions(word, limit=1)
+        return found[0] if found else None
+
+    def suggestions(self, word: str, limit: int = 5) -> list[str]:
+        """Corpus words close in spelling to ``word``, best first (see :meth:`suggest`);
+        empty when ``word`` is itself a corpus word."""
         counts = self.vocabulary()
         word = word.lower()
         if not word or word in counts:
-            return None
+            return []
         start = bisect_left(self._sorted_words, word[0])
-        best = None
+        found = []
         for candidate in self._sorted_words[start:]:
             if candidate[0] != word[0]:
                 break
@@ -385,16 +453,129 @@ class Index:
                 continue
             distance = edit_distance(word, candidate, limit=2)
             if distance <= 2:
-                key = (distance, -counts[candidate], candidate)
-                if best is None or key < best:
-                    best = key
-        return best[2] if best else None
+                found.append((distance, -counts[candidate], candidate))
+        return [candidate for _, _, candidate in sorted(found)[:limit]]
 
-    def search(self, query: str, **options):
-        """Search this index; see :func:`searchkit.searching.search` for the options."""
+    def search(
+        self,
+        query: str,
+        *,
+        scope: str = "all",
+        sort: str = "relevance",
+        limit: int = 10,
+        page: int = 1,
+        author: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        undated: str = "exclude",
+    ) -> Results:
+        """One page of ranked hits; see :func:`searchkit.searching.search` for the options."""
         from .searching import search
 
-        return search(self, query, **options)
+        with self._reading():
+            return search(
+                self,
+                query,
+                scope=scope,
+                sort=sort,
+                limit=limit,
+                page=page,
+                author=author,
+                since=since,
+                until=until,
+                undated=undated,
+            )
+
+    def iter_hits(
+        self,
+        query: str,
+        *,
+        scope: str = "all",
+        sort: str = "relevance",
+        author: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        undated: str = "exclude",
+    ) -> Iterator[HitRecord]:
+        """Every article hit and every comment hit, streamed as export rows; see
+        :func:`searchkit.searching.iter_hits`."""
+        from .searching import iter_hits
+
+        rows = iter_hits(self, query, scope=scope, sort=sort, author=author, since=since, until=until, undated=undated)
+        while True:
+            with self._reading():
+                row = next(rows, None)
+            if row is None:
+                return
+            yield row
+
+    def count(
+        self,
+        query: str,
+        *,
+        by: str = "month",
+        scope: str = "all",
+        author: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        undated: str = "include",
+    ) -> Counts:
+        """Article and comment hits counted by month, year, day, author or kind; see
+        :func:`searchkit.counting.count`."""
+        from .counting import count
+
+        with self._reading():
+            return count(self, query, by=by, scope=scope, author=author, since=since, until=until, undated=undated)
+
+    def similar(self, doc_id: str, *, limit: int = 10, scope: str = "articles") -> Similar:
+        """The articles most like an article or a comment, and the key terms used; see
+        :func:`searchkit.similar.similar`."""
+        from .similar import similar
+
+        with self._reading():
+            return similar(self, doc_id, limit=limit, scope=scope)
+
+    def suggest_query(self, query: str) -> str | None:
+        """ "Did you mean" for a whole query; see :func:`searchkit.suggestions.suggest_query`."""
+        from .suggestions import suggest_query
+
+        with self._reading():
+            return suggest_query(self, query)
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn a failure to read the index's own files into :class:`IndexDamagedError`."""
+        try:
+            yield
+        except SearchkitError:
+            raise
+        except Exception as exc:
+            problem = f"{type(exc).__name__}: {exc}" if _raised_reading_files(exc) else None
+            if problem is None and self._searcher is not None:
+                problem = truncated_lengths(self._searcher)
+            if problem is None:
+                raise
+            raise IndexDamagedError(
+                f"{self.path}: the index is damaged, a file of it cannot be read ({problem})"
+            ) from exc
+
+
+def _raised_reading_files(exc: BaseException) -> bool:
+    """True when the innermost frame that raised is Whoosh's (reading or decoding an index file),
+    or the error is about a file (a segment file deleted or unreadable)."""
+    if isinstance(exc, FileNotFoundError | EOFError):
+        return True
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = os.path.dirname(__file__)
+    for frame in reversed(frames):
+        if frame.filename.startswith(_WHOOSH_DIR):
+            return True
+        if frame.filename.startswith(ours):
+            return False
+    return False
+
+
+_WHOOSH_DIR = os.path.dirname(whoosh_index.__file__)
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
@@ -435,6 +616,49 @@ def _hold_files(searcher) -> None:
                 perdoc.column_reader(name, field_type.column_type)
 
 
+def truncated_lengths(searcher) -> str | None:
+    """Which field-length column of the searcher's segments is cut short, or None.
+
+    Whoosh reads the missing tail of a truncated column as zeros without a
+    word; the sum of the lengths it holds then falls well below the field's
+    total length, which the segment keeps apart. Lengths are stored rounded
+    to one byte, so only a shortfall of more than a fifth counts. Checked
+    only after a search failed: it reads every length.
+    """
+    for leaf, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if not hasattr(perdoc, "_cached_reader") or LENGTHS_COLUMN is None:
+            return None
+        for name, field_type in leaf.schema.items():
+            total = leaf.field_length(name) if field_type.scorable else 0
+            if not total:
+                continue
+            column = perdoc._cached_reader(f"_{name}_len", LENGTHS_COLUMN)
+            held = 0 if column is None else sum(byte_to_length(byte) for byte in _column_bytes(column))
+            if held < 0.8 * total:
+                return f"the {name} lengths of segment {leaf.segment().segment_id()} are cut short"
+    return None
+
+
+def _column_bytes(column):
+    raw = getattr(column, "_dbfile", None)
+    if raw is not None and getattr(column, "_count", None) is not None:
+        return raw.get(column._basepos, column._count)
+    return (length_to_byte(column[docnum]) for docnum in range(len(column)))
+
+
+def _comment(stored: dict) -> Comment:
+    posted = DocDate.parse(stored[f.PUBLISHED]) if stored.get(f.PUBLISHED) else None
+    return Comment(
+        id=stored[f.ID_FIELD],
+        text=stored.get(f.COMMENT, ""),
+        author=stored.get(f.AUTHOR),
+        date=posted.value if posted else None,
+        position=stored.get(f.POSITION) or 0,
+        date_precision=posted.precision if posted else "day",
+    )
+
+
 def _live_count(searcher, kind: str) -> int:
     """Documents of ``kind`` not deleted (doc_frequency counts deleted ones too)."""
     reader = searcher.reader()
@@ -450,6 +674,6 @@ def _stamp(path: Path) -> int | None:
         return None
 
 
-def open_index(path: str | os.PathLike | None = None) -> Index:
-    """Open the index at ``path`` (default: ``$SEARCHKIT_INDEX`` or ``./index``)."""
-    return Index.open(path)
+def open_index(path: str | os.PathLike | None = None, *, wait: float = 0.0) -> Index:
+    """Open the index at ``path`` (default: ``$SEARCHKIT_INDEX`` or ``./index``); see :meth:`Index.open`."""
+    return Index.open(path, wait=wait)

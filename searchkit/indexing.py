@@ -112,6 +112,16 @@ def build_index(
     files side by side. Returns an :class:`IndexReport`; raises
     :class:`~searchkit.errors.SearchkitError` subclasses when the index itself
     cannot be written (busy, damaged, disk full).
+
+    ``progress``, when given, is called as ``progress(files_done,
+    files_total, articles_done)``: ``files_total`` counts the new and changed
+    files this run reads (unchanged files are not counted), ``files_done``
+    grows to it, ``articles_done`` counts the articles read so far. It is
+    called in the calling process, after each file when indexing there and
+    about every :data:`PROGRESS_SECONDS` while worker processes run; it is
+    not called when nothing needs reading. ``on_wait(message)`` is called
+    once when another process holds the write lock and this run waits for
+    it (up to ``lock_timeout`` seconds).
     """
     started = time.perf_counter()
     jobs = jobs if jobs is not None else default_jobs()
@@ -547,8 +557,16 @@ def _read_one(source: SourceFile):
 
 
 def article_documents(article: Article) -> Iterator[dict]:
-    """The Whoosh documents of one article: itself, then each comment."""
-    when = to_datetime(article.effective_date)
+    """The Whoosh documents of one article: itself, then each comment.
+
+    Dates are stored at their precision (``published``: ``2022-05`` for a
+    month), with the ``precision`` column beside ``date``; a comment without
+    a date of its own is filtered and sorted by its article's date but keeps
+    no ``published`` of its own.
+    """
+    shown = article.doc_date
+    when = to_datetime(shown.value if shown else None)
+    precision = f.PRECISION_CODES[shown.precision] if shown else 0
     document = {
         f.ID_FIELD: article.id,
         f.KIND: f.ARTICLE,
@@ -557,12 +575,16 @@ def article_documents(article: Article) -> Iterator[dict]:
         f.TITLE: article.title,
         f.BODY: article.body,
         f.COMMENT_COUNT: len(article.comments),
+        f.PRECISION: precision,
     }
     optional = {
         f.DATE: when,
-        f.PUBLISHED: article.date.isoformat() if article.date else None,
+        f.PUBLISHED: str(shown) if shown and shown.kind == "published" else None,
         f.CAPTURED: article.captured.strftime("%Y-%m") if article.captured else None,
         f.URL: article.url,
+        f.BYLINE: article.author,
+        f.LINE: article.line,
+        f.OFFSET: article.offset,
     }
     document.update({key: value for key, value in optional.items() if value is not None})
     yield document
@@ -575,10 +597,18 @@ def article_documents(article: Article) -> Iterator[dict]:
             f.COMMENT: comment.text,
             f.POSITION: comment.position,
             f.ARTICLE_TITLE: article.title,
+            f.PRECISION: precision,
         }
-        comment_when = to_datetime(comment.date) or when
-        if comment_when:
-            document[f.DATE] = comment_when
+        own = comment.doc_date
+        if own:
+            document[f.DATE] = to_datetime(own.value)
+            document[f.PRECISION] = f.PRECISION_CODES[own.precision]
+            document[f.PUBLISHED] = str(own)
+        elif when:
+            document[f.DATE] = when
+        for key, value in ((f.URL, article.url), (f.LINE, article.line), (f.OFFSET, article.offset)):
+            if value is not None:
+                document[key] = value
         if comment.author:
             document[f.AUTHOR] = comment.author
             document[f.AUTHOR_NAME] = comment.author

@@ -2,7 +2,13 @@
 
 Every article and every comment is its own Whoosh document; ``kind`` tells
 them apart and a comment's ``article_id`` points at its article.
-``author_name`` holds each full author name, for completion. The words of
+``author_name`` holds each full author name, for completion. An article's
+byline is ``byline`` (stored only: ``author:`` and ``--author`` search the
+comment authors). ``precision`` is a column beside ``date`` saying how much
+of the date is known (see :data:`PRECISION_CODES`); ``published`` (and, for
+articles, ``captured``) keep the date as written at that precision.
+``source`` is the input file's id, with ``line`` (JSON Lines) or ``offset``
+(WARC record) saying where in it. The words of
 the text as written (for completion and spelling suggestions) are kept
 beside the index, not in it: see :class:`searchkit.index.IndexState`. Field names
 are constants here so that no other module spells them.
@@ -17,7 +23,7 @@ from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import name_analyzer, news_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 ID_FIELD = "id"
 KIND = "kind"
@@ -35,6 +41,13 @@ URL = "url"
 ARTICLE_TITLE = "article_title"
 COMMENT_COUNT = "comment_count"
 AUTHOR_NAME = "author_name"
+BYLINE = "byline"
+LINE = "line"
+OFFSET = "offset"
+PRECISION = "precision"
+
+PRECISION_CODES = {"day": 0, "month": 1, "year": 2}
+"""How the ``precision`` column stores a date's precision (0 also where there is no date)."""
 
 ARTICLE = "article"
 COMMENT_KIND = "comment"
@@ -66,5 +79,9 @@ def build_schema() -> Schema:
             ARTICLE_TITLE: STORED(),
             COMMENT_COUNT: STORED(),
             AUTHOR_NAME: ID(),
+            BYLINE: STORED(),
+            LINE: STORED(),
+            OFFSET: STORED(),
+            PRECISION: NUMERIC(stored=True, sortable=True),
         }
     )

@@ -9,7 +9,14 @@ Plain words are scored by :mod:`searchkit.scoring` (BM25F); for two to five
 words, documents that contain every word rank first, then those that miss a
 word. Queries with syntax (phrases, fields, wildcards, booleans) are scored by
 Whoosh. ``sort="date"`` orders newest first, over the documents with every
-word (or, when none has them all, over any match).
+word (or, when none has them all, over any match); undated documents come
+after every dated one.
+
+Every hit says where it came from (``url``, ``source`` with ``:LINE`` or
+``@OFFSET``, the article's byline) and carries its date as a
+:class:`~searchkit.documents.DocDate` (precision, and ``published`` or
+``captured``). :func:`iter_hits` streams every hit of a query as
+:class:`HitRecord` rows for export.
 
 Every document of an article is written consecutively (the article, then its
 comments), and Whoosh keeps document order through merges, so a comment's
@@ -21,8 +28,10 @@ from __future__ import annotations
 
 import heapq
 import time
+from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -34,14 +43,14 @@ from whoosh.query import Every, MultiTerm, Not, NullQuery, Or, Phrase, Query
 from whoosh.searching import TimeLimit
 
 from . import schema as f
-from .errors import QuerySyntaxError, QueryTimeoutError
+from .documents import DocDate, parse_period, source_location
+from .errors import OptionError, QueryTimeoutError
 from .feedback import expand
+from .options import SCOPES, SORTS, UNDATED_CHOICES, check_choice
 from .query import ParsedQuery, author_query, date_range, parse_query
 from .scoring import BM25F, documents_with
 from .snippets import Snippet, highlight_all, make_snippet
 
-SCOPES = ("all", "articles", "comments")
-SORTS = ("relevance", "date")
 COMMENTS_PER_HIT = 3
 QUERY_SECONDS = 10.0
 """Queries with syntax scored by Whoosh are stopped after this long (a runaway wildcard)."""
@@ -61,6 +70,7 @@ class CommentHit:
     score: float
     position: int = 0
     terms: frozenset[str] = field(default=frozenset(), repr=False)
+    date: DocDate | None = None
 
     @cached_property
     def snippet(self) -> Snippet:
@@ -71,6 +81,10 @@ class CommentHit:
 class Hit:
     """One ranked result: an article, or a comment on its own.
 
+    ``author`` is the article's byline for an article, the commenter for a
+    comment. ``date`` is the article's publication date (else its capture
+    month, kind ``captured``), or a comment's own date. ``source`` is the
+    input file, with ``:LINE`` (JSON Lines) or ``@OFFSET`` (WARC record).
     ``snippet`` and ``title_snippet`` are computed when first read.
     """
 
@@ -82,11 +96,12 @@ class Hit:
     score: float
     text: str = field(repr=False)
     author: str | None = None
-    date: str | None = None
+    date: DocDate | None = None
     source: str = ""
     comments: list[CommentHit] = field(default_factory=list)
     comment_count: int = 0
     terms: frozenset[str] = field(default=frozenset(), repr=False)
+    url: str | None = None
 
     @cached_property
     def snippet(self) -> Snippet:
@@ -110,6 +125,8 @@ class Results:
     limit: int = 10
     seconds: float = 0.0
     notice: str | None = None
+    undated_left_out: int = 0
+    """Hits a date filter left out because they have no date (``undated="exclude"``)."""
 
     @property
     def pages(self) -> int:
@@ -131,7 +148,7 @@ class _Layout:
         self.size = searcher.reader().doc_count_all()
         self.parents = [0] * self.size
         """docnum -> docnum of its article (an article is its own)."""
-        ends = self.articles[1:] + [self.size]
+        ends = self.articles[1:] + [self.size] if self.articles else []
         for start, end in zip(self.articles, ends, strict=True):
             self.parents[start:end] = [start] * (end - start)
 
@@ -168,37 +185,43 @@ def search(
     query: str,
     *,
     scope: str = "all",
-    author: str | None = None,
-    since: str | date | None = None,
-    until: str | date | None = None,
     sort: str = "relevance",
     limit: int = 10,
     page: int = 1,
+    author: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    undated: str = "exclude",
 ) -> Results:
-    """Search an open :class:`~searchkit.Index`.
+    """Search an open :class:`~searchkit.Index`: one page of ranked hits.
 
-    ``scope`` is ``all``, ``articles`` or ``comments``; ``author`` keeps
-    comments whose author name holds all its words; ``since``/``until`` are
-    inclusive dates (``2022``, ``2022-05``, ``2022-05-14``) compared with the
-    publication date, or the capture month when the date is unknown.
+    ``scope`` is ``all``, ``articles`` or ``comments``; ``sort`` is
+    ``relevance`` or ``date`` (newest first, undated last); ``limit`` hits per
+    ``page`` (both 1 or more). ``author`` keeps comments whose author name
+    holds all its words. ``since``/``until`` are inclusive dates (``2022``,
+    ``2022-05``, ``2022-05-14``) compared with the publication date, or the
+    capture month when the date is unknown; ``since`` after ``until`` is an
+    :class:`~searchkit.errors.OptionError`. With a date filter, ``undated``
+    says whether documents without any date are kept (``include``) or left
+    out (``exclude``, the default); ``Results.undated_left_out`` counts the
+    hits left out that way.
     """
     started = time.perf_counter()
-    if scope not in SCOPES:
-        raise QuerySyntaxError(f"unknown scope {scope!r}", hint=f"use one of {', '.join(SCOPES)}")
-    if sort not in SORTS:
-        raise QuerySyntaxError(f"unknown sort {sort!r}", hint=f"use one of {', '.join(SORTS)}")
+    check_options(scope=scope, sort=sort, undated=undated)
     if limit < 1 or page < 1:
-        raise QuerySyntaxError("limit and page must be 1 or more")
-    searcher = index.searcher()
-    parsed = parse_query(query, searcher.schema)
-    filters = _filters(parsed, author, since, until)
-    if parsed.any is NullQuery and not (parsed.date_filter is not None and not parsed.terms):
-        return Results(query, 0, [], page, limit, time.perf_counter() - started, parsed.notice)
-    layout = _cached(searcher, "_searchkit_layout", _Layout)
-    scored = _Scored(searcher, parsed)
-    candidates = _restrict(searcher, layout, set(scored.matching), scope, author, filters)
+        raise OptionError("limit and page must be 1 or more", hint="give --limit 10 or any number from 1")
+    found = Matches(index, query, scope=scope, author=author, since=since, until=until, undated=undated)
+    parsed, notice = found.parsed, found.parsed.notice
+    if found.scored is None:
+        return Results(query, 0, [], page, limit, time.perf_counter() - started, notice)
+    searcher, layout, scored = found.searcher, found.layout, found.scored
+    candidates = found.candidates
+    left_out = len(found.undated_left_out)
     if scope == "all":
-        candidates = layout.fold(candidates)
+        folded = layout.fold(candidates)
+        if left_out:
+            left_out = len(layout.fold(candidates | found.undated_left_out)) - len(folded)
+        candidates = folded
     scored.rank_within(candidates, page * limit, sort)
     scores, matched = scored.scores, scored.matched
     ranked = _rank(searcher, parsed, scores, matched, candidates, page * limit, sort)
@@ -208,7 +231,87 @@ def search(
         _hit(searcher, terms, rank, docnum, scores, comments_by_article, parsed, matched)
         for rank, docnum in enumerate(ranked[(page - 1) * limit :], start=(page - 1) * limit + 1)
     ]
-    return Results(query, len(candidates), hits, page, limit, time.perf_counter() - started, parsed.notice)
+    seconds = time.perf_counter() - started
+    return Results(query, len(candidates), hits, page, limit, seconds, notice, undated_left_out=left_out)
+
+
+def check_options(*, scope: str = "all", sort: str = "relevance", undated: str = "exclude") -> None:
+    """Raise :class:`~searchkit.errors.OptionError` for a value outside :mod:`searchkit.options`."""
+    check_choice("scope", scope, SCOPES)
+    check_choice("sort", sort, SORTS)
+    check_choice("undated", undated, UNDATED_CHOICES)
+
+
+UNDATED_RAW = 2**64 - 1
+"""What Whoosh's date column holds for a document without a date."""
+
+
+def dates_column(searcher):
+    """The raw date column (Whoosh's datetime ticks; :data:`UNDATED_RAW` where there is no date)."""
+    return _cached(searcher, "_searchkit_dates", lambda s: s.reader().column_reader(f.DATE, translate=False))
+
+
+def date_key(raw: int) -> tuple[bool, int]:
+    """Sort key of a raw date: any date above no date, then the later first (with nlargest)."""
+    return (raw != UNDATED_RAW, raw)
+
+
+class Matches:
+    """The documents a query matches once scope, author and date filters are applied.
+
+    The step :func:`search`, :func:`iter_hits` and
+    :func:`searchkit.counting.count` share. ``scored`` is None when the query
+    can match nothing; ``candidates`` are document numbers, comments not
+    folded under their articles; ``undated_left_out`` the matches a date
+    filter dropped for having no date.
+    """
+
+    def __init__(self, index, query: str, *, scope="all", author=None, since=None, until=None, undated="exclude"):
+        self.searcher = searcher = index.searcher()
+        self.parsed = parsed = parse_query(query, searcher.schema)
+        self.layout = _cached(searcher, "_searchkit_layout", _Layout)
+        self.candidates: set[int] = set()
+        self.undated_left_out: set[int] = set()
+        self.scored: _Scored | None = None
+        date_filters = _date_filters(parsed, since, until)
+        if parsed.any is NullQuery and not (parsed.date_filter is not None and not parsed.terms):
+            return
+        self.scored = _Scored(searcher, parsed)
+        author_filter = [author_query(author)] if author else []
+        docs = _restrict(searcher, self.layout, set(self.scored.matching), scope, author, author_filter)
+        if date_filters and docs:
+            dates = dates_column(searcher)
+            undated_docs = {docnum for docnum in docs if dates[docnum] == UNDATED_RAW}
+            docs -= undated_docs
+            for part in date_filters:
+                if not docs:
+                    break
+                docs &= set(searcher.docs_for_query(part))
+            if undated == "include":
+                docs |= undated_docs
+            else:
+                self.undated_left_out = undated_docs
+        self.candidates = docs
+
+
+def _date_filters(parsed: ParsedQuery, since, until) -> list[Query]:
+    since, until = _iso(since), _iso(until)
+    if since and until:
+        first, last = parse_period(since), parse_period(until)
+        if first and last and first[0] > last[1]:
+            raise OptionError(
+                f"empty date range: since {since} is after until {until}",
+                hint="swap the two dates, or drop one of them",
+            )
+    if parsed.date_filter is not None:
+        for leaf in [parsed.date_filter, *parsed.date_filter.leaves()]:
+            start, end = getattr(leaf, "startdate", None), getattr(leaf, "enddate", None)
+            if start is not None and end is not None and start > end:
+                raise OptionError(
+                    f"empty date range in the query {parsed.text!r}: it starts after it ends",
+                    hint="write the earlier date first: date:[2020 to 2024]",
+                )
+    return [part for part in (date_range(since, until), parsed.date_filter) if part is not None]
 
 
 def _check_expansions(searcher, query: Query) -> None:
@@ -300,16 +403,6 @@ def _phrase(query: Query) -> tuple[list[str], list[str]] | None:
     return (list(words), [part.fieldname for part in parts]) if same and len(words) > 1 else None
 
 
-def _filters(parsed: ParsedQuery, author, since, until) -> list[Query]:
-    parts = []
-    if author:
-        parts.append(author_query(author))
-    for part in (date_range(_iso(since), _iso(until)), parsed.date_filter):
-        if part is not None:
-            parts.append(part)
-    return parts
-
-
 def _iso(value) -> str | None:
     if value is None or value == "":
         return None
@@ -337,12 +430,12 @@ def _rank(searcher, parsed, scores, matched, candidates: set[int], count: int, s
         if sort == "date":
             every_word = {d for d in candidates if matched[d] == words}
             pool = every_word or candidates
-            dates = searcher.reader().column_reader(f.DATE)
-            return heapq.nlargest(count, pool, key=lambda d: (dates[d], scores[d]))
+            dates = dates_column(searcher)
+            return heapq.nlargest(count, pool, key=lambda d: (date_key(dates[d]), scores[d]))
         return heapq.nlargest(count, candidates, key=lambda d: (matched[d] == words, scores[d], -d))
     if sort == "date":
-        dates = searcher.reader().column_reader(f.DATE)
-        return heapq.nlargest(count, candidates, key=lambda d: (dates[d], scores[d]))
+        dates = dates_column(searcher)
+        return heapq.nlargest(count, candidates, key=lambda d: (date_key(dates[d]), scores.get(d, 0.0)))
     return heapq.nlargest(count, candidates.intersection(scores), key=lambda d: (scores[d], -d))
 
 
@@ -378,10 +471,22 @@ def _highlight_terms(searcher, query: Query) -> dict[str, frozenset[str]]:
     return defaultdict(frozenset, {name: frozenset(found) for name, found in terms.items()})
 
 
+def stored_date(stored: dict) -> DocDate | None:
+    """A document's :class:`DocDate` from its stored fields (a comment: its own date only)."""
+    if stored.get(f.PUBLISHED):
+        return DocDate.parse(stored[f.PUBLISHED])
+    if stored.get(f.CAPTURED):
+        return DocDate.parse(stored[f.CAPTURED], kind="captured")
+    return None
+
+
+def stored_source(stored: dict) -> str:
+    """The document's input file, with ``:LINE`` or ``@OFFSET`` where it has one."""
+    return source_location(stored.get(f.SOURCE, ""), stored.get(f.LINE), stored.get(f.OFFSET))
+
+
 def _hit(searcher, terms, rank: int, docnum: int, scores, comments_by_article, parsed, matched) -> Hit:
     stored = searcher.stored_fields(docnum)
-    when = stored.get(f.DATE)
-    hit_date = stored.get(f.PUBLISHED) or stored.get(f.CAPTURED) or (when.date().isoformat() if when else None)
     if stored[f.KIND] == f.COMMENT_KIND:
         return Hit(
             rank=rank,
@@ -392,9 +497,10 @@ def _hit(searcher, terms, rank: int, docnum: int, scores, comments_by_article, p
             score=scores[docnum],
             text=stored.get(f.COMMENT, ""),
             author=stored.get(f.AUTHOR),
-            date=hit_date,
-            source=stored.get(f.SOURCE, ""),
+            date=stored_date(stored),
+            source=stored_source(stored),
             terms=terms[f.COMMENT],
+            url=stored.get(f.URL),
         )
     under = comments_by_article.get(docnum, [])
     best = _rank(searcher, parsed, scores, matched, set(under), COMMENTS_PER_HIT, "relevance")
@@ -409,6 +515,7 @@ def _hit(searcher, terms, rank: int, docnum: int, scores, comments_by_article, p
                 score=scores[comment],
                 position=fields.get(f.POSITION) or 0,
                 terms=terms[f.COMMENT],
+                date=stored_date(fields),
             )
         )
     return Hit(
@@ -419,12 +526,140 @@ def _hit(searcher, terms, rank: int, docnum: int, scores, comments_by_article, p
         title=stored.get(f.TITLE, ""),
         score=scores[docnum],
         text=stored.get(f.BODY, ""),
-        date=hit_date,
-        source=stored.get(f.SOURCE, ""),
+        author=stored.get(f.BYLINE),
+        date=stored_date(stored),
+        source=stored_source(stored),
         comments=comments,
         comment_count=len(under),
         terms=terms[f.BODY] | terms[f.TITLE],
+        url=stored.get(f.URL),
     )
 
 
-__all__ = ["search", "Results", "Hit", "CommentHit", "SCOPES", "SORTS"]
+EXPORT_COLUMNS = (
+    "id",
+    "kind",
+    "article_id",
+    "title",
+    "author",
+    "date",
+    "date_kind",
+    "url",
+    "source",
+    "score",
+    "snippet",
+)
+"""The columns of an export, in order: the keys of :meth:`HitRecord.as_dict`."""
+
+
+@dataclass
+class HitRecord:
+    """One row of an export: an article hit or a comment hit, with its provenance and a plain-text snippet."""
+
+    id: str
+    kind: str
+    article_id: str
+    title: str
+    author: str | None
+    date: DocDate | None
+    url: str | None
+    source: str
+    score: float
+    snippet: str
+
+    def as_dict(self) -> dict:
+        """The row keyed by :data:`EXPORT_COLUMNS`; ``date`` as text at its precision."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "article_id": self.article_id,
+            "title": self.title,
+            "author": self.author,
+            "date": str(self.date) if self.date else None,
+            "date_kind": self.date.kind if self.date else None,
+            "url": self.url,
+            "source": self.source,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+        }
+
+
+def iter_hits(
+    index,
+    query: str,
+    *,
+    scope: str = "all",
+    sort: str = "relevance",
+    author: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    undated: str = "exclude",
+) -> Iterator[HitRecord]:
+    """Every hit of a query, one :class:`HitRecord` at a time: articles and comments alike.
+
+    Unlike :func:`search`, comments are not folded under their articles and
+    nothing is capped: each matching article and each matching comment is a
+    row. The order is decided first (it holds one number per hit); the rows,
+    stored fields and snippets are made one by one as the iterator is read,
+    so memory does not grow with what has been written out. Options as in
+    :func:`search`. Do not refresh or close the index while iterating.
+    """
+    check_options(scope=scope, sort=sort, undated=undated)
+    found = Matches(index, query, scope=scope, author=author, since=since, until=until, undated=undated)
+    if found.scored is None or not found.candidates:
+        return
+    searcher, parsed, scored = found.searcher, found.parsed, found.scored
+    candidates = found.candidates
+    if scored.scorer is not None:
+        scored.scores, matched = scored.scorer.score(scored.query_terms, count_matches=parsed.tiered)
+        scored.matched = matched if parsed.tiered else None
+    scores = scored.scores
+    if sort == "date":
+        dates = dates_column(searcher)
+        ranked = sorted(candidates, key=lambda d: (date_key(dates[d]), scores.get(d, 0.0)), reverse=True)
+    else:
+        ranked = _rank(searcher, parsed, scores, scored.matched, candidates, len(candidates), "relevance")
+    # Keep only what the rows need, packed: 12 bytes a hit instead of the sets and dicts of ranking.
+    order = array("q", ranked)
+    order_scores = array("d", [scores.get(docnum, 0.0) for docnum in ranked])
+    ranked = candidates = scores = None  # free them before the rows are made
+    found.candidates, scored.scores, scored.matched, scored.matching = set(), {}, None, set()
+    terms = _highlight_terms(searcher, parsed.any)
+    for docnum, score in zip(order, order_scores, strict=True):
+        yield _record(searcher.stored_fields(docnum), score, terms)
+
+
+def _record(stored: dict, score: float, terms) -> HitRecord:
+    if stored[f.KIND] == f.COMMENT_KIND:
+        title = stored.get(f.ARTICLE_TITLE, "")
+        snippet = make_snippet(stored.get(f.COMMENT, ""), terms[f.COMMENT], width=240, fragments=1)
+        author = stored.get(f.AUTHOR)
+    else:
+        title = stored.get(f.TITLE, "")
+        snippet = make_snippet(stored.get(f.BODY, ""), terms[f.BODY] | terms[f.TITLE])
+        author = stored.get(f.BYLINE)
+    return HitRecord(
+        id=stored[f.ID_FIELD],
+        kind=stored[f.KIND],
+        article_id=stored[f.ARTICLE_ID],
+        title=title,
+        author=author,
+        date=stored_date(stored),
+        url=stored.get(f.URL),
+        source=stored_source(stored),
+        score=score,
+        snippet=snippet.text,
+    )
+
+
+__all__ = [
+    "search",
+    "iter_hits",
+    "Results",
+    "Hit",
+    "CommentHit",
+    "HitRecord",
+    "EXPORT_COLUMNS",
+    "SCOPES",
+    "SORTS",
+]

@@ -54,11 +54,12 @@ def test_show_text_and_json(pages_index):
         "Harbour Council Approves Night Ferry After ‘Long Overdue’ Vote\nferry.txt · captured 2021-03\n"
     )
     payload = json.loads(invoke("show", "ferry.txt#c3", "--index", str(pages_index), "--format", "json").stdout)
-    assert set(payload) == {"id", "title", "date", "captured", "url", "source", "body", "comments"}
+    assert set(payload) == {"id", "title", "date", "captured", "author", "url", "source", "body", "comments"}
     assert payload["captured"] == "2021-03" and payload["date"] is None
     assert payload["comments"][2] == {
         "id": "ferry.txt#c3",
         "author": "Maëlle Ørsted",
+        "date": None,
         "text": "Thank you all for the support. We will publish the timetable next week.",
     }
 

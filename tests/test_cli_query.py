@@ -45,12 +45,12 @@ def test_json_schema(run):
     payload = json.loads(result.stdout)
     assert set(payload) == {"query", "total", "hits"}
     assert payload["query"] == "Putin Trump" and payload["total"] == 29
-    keys = {"id", "kind", "article_id", "title", "author", "date", "score", "snippet", "comments", "comment_count"}
-    assert all(set(hit) == keys for hit in payload["hits"])
+    keys = {"id", "kind", "article_id", "title", "author", "date", "date_kind", "url", "source", "score", "snippet"}
+    assert all(set(hit) == keys | {"comments", "comment_count"} for hit in payload["hits"])
     first = payload["hits"][0]
     assert first["kind"] == "article" and first["comment_count"] == 12
     assert "<em>Putin</em>" in first["snippet"] and "<em>Trump</em>" in first["snippet"]
-    assert all(set(comment) == {"id", "author", "snippet"} for comment in first["comments"])
+    assert all(set(comment) == {"id", "author", "date", "snippet"} for comment in first["comments"])
     comment_hits = [hit for hit in payload["hits"] if hit["kind"] == "comment"]
     assert comment_hits and all(hit["id"].startswith(hit["article_id"] + "#c") for hit in comment_hits)
 
@@ -132,3 +132,31 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
     assert not should_color(FakeTerminal(), disabled=True)
     monkeypatch.setenv("NO_COLOR", "1")
     assert not should_color(FakeTerminal())
+
+
+def test_sort_date_works_with_undated_documents_last(run):
+    result = run("ice OR glaciers OR summer", "--sort", "date", "--in", "articles", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    dates = [hit["date"] for hit in json.loads(result.stdout)["hits"]]
+    assert len(dates) == 4 and dates[-1] is None  # one of the four has no date: it comes last
+    assert dates[:3] == sorted(dates[:3], reverse=True)
+    text = run("putin", "--sort", "date")
+    assert text.exit_code == 0 and text.stdout.startswith("1. ")
+
+
+def test_the_summary_says_how_many_undated_hits_a_date_filter_left_out(run):
+    result = run("putin", "--since", "2022", "--limit", "1")
+    assert result.stdout.splitlines()[-1].startswith("1-1 of 9 hits, page 1 of 9, ")
+    assert result.stdout.splitlines()[-1].endswith(" ms; 2 undated hits left out (--undated include keeps them)")
+    assert json.loads(run("putin", "--since", "2022", "--format", "json").stdout)["undated_left_out"] == 2
+    kept = run("putin", "--since", "2022", "--limit", "1", "--undated", "include")
+    assert re.fullmatch(r"1-1 of 11 hits, page 1 of 11, \d+ ms", kept.stdout.splitlines()[-1])
+
+
+def test_did_you_mean_keeps_the_field_on_stderr(run):
+    result = run("title:Vienaa")
+    assert result.exit_code == 1
+    assert result.stdout == "no hits for 'title:Vienaa'\n"
+    assert result.stderr == "searchkit: did you mean: title:Vienna\n"
+    assert run("title:whaet").stderr == "searchkit: did you mean: title:wheat\n"  # the example
+    assert run("zzyzzyx").stderr == ""

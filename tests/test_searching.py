@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from searchkit import QuerySyntaxError, open_index
@@ -105,15 +107,15 @@ def test_scope_author_and_dates(index):
     by_author = index.search("Erdoğan", author="mehmet aydin")
     assert [(hit.kind, hit.author) for hit in by_author] == [("comment", "Mehmet Aydın")]
     recent = index.search("Putin", since="2023", scope="articles", limit=50)
-    assert recent.hits and all(hit.date >= "2023" for hit in recent)
+    assert recent.hits and all(hit.date.value >= date(2023, 1, 1) for hit in recent)
     older = index.search("Putin", until="2019-12", scope="articles", limit=50)
-    assert older.hits and all(hit.date <= "2019-12-31" for hit in older)
+    assert older.hits and all(hit.date.value <= date(2019, 12, 31) for hit in older)
     assert set(ids(recent)).isdisjoint(ids(older))
 
 
 def test_sort_by_date_is_newest_first(index):
     results = index.search("Putin Trump", sort="date", scope="articles", limit=50)
-    dates = [hit.date for hit in results]
+    dates = [hit.date.value for hit in results]
     assert dates == sorted(dates, reverse=True)
     assert set(ids(results)) == set(BOTH_NAMES)  # with every word, when any has them all
 
@@ -219,3 +221,47 @@ def test_phrase_results_rank_by_their_words_and_keep_whooshs_matches(index):
     assert [hit.score for hit in results.hits] == sorted((hit.score for hit in results.hits), reverse=True)
     title_only = index.search('title:"Vladimir Putin"', limit=50)
     assert {hit.id for hit in title_only.hits} <= {hit.id for hit in results.hits}
+
+
+def test_sort_by_date_puts_undated_documents_last(index):
+    """Used to raise OverflowError: undated documents have no date in the column."""
+    assert index.search("putin", sort="date", limit=100).total == index.search("putin", limit=100).total
+    results = index.search("said", sort="date", scope="articles", limit=100)
+    dates = [hit.date for hit in results]
+    assert None in dates and dates[0] is not None
+    first_undated = dates.index(None)
+    assert all(when is None for when in dates[first_undated:])
+    dated = [when.value for when in dates[:first_undated]]
+    assert dated == sorted(dated, reverse=True)
+
+
+def test_empty_date_range_is_an_error(index):
+    with pytest.raises(QuerySyntaxError) as raised:
+        index.search("putin", since="2024", until="2020")
+    assert "empty date range" in str(raised.value) and raised.value.hint
+    assert index.search("putin", since="2022", until="2022").total  # a one-year range is fine
+    with pytest.raises(QuerySyntaxError, match="empty date range"):
+        index.search("putin date:[2024 to 2020]")
+    assert index.search("putin date:[2020 to 2024]").total
+
+
+@pytest.mark.parametrize(
+    "options", [{"scope": "everything"}, {"sort": "oldest"}, {"undated": "maybe"}, {"limit": 0}, {"page": 0}]
+)
+def test_bad_option_values_raise_option_error(index, options):
+    from searchkit import OptionError
+
+    with pytest.raises(OptionError) as raised:
+        index.search("putin", **options)
+    assert raised.value.hint
+
+
+def test_undated_documents_are_counted_when_a_date_filter_leaves_them_out(index):
+    everything = index.search("putin", limit=100)
+    undated_hits = sum(1 for hit in everything if hit.date is None and hit.kind == "article")
+    since = index.search("putin", since="1900", limit=100)
+    included = index.search("putin", since="1900", undated="include", limit=100)
+    assert since.undated_left_out > 0
+    assert included.undated_left_out == 0 and included.total == since.total + since.undated_left_out
+    assert included.total == everything.total and undated_hits >= 0
+    assert all(hit.date is not None or hit.kind == "comment" for hit in since)

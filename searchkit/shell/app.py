@@ -71,6 +71,7 @@ def run_shell(
             paint=paint,
             limit=page_size or config.page_size,
             pager=config.pager_command(),
+            page_results=config.page_results,
             vocabulary=vocabulary,
             worker=worker,
             stats_worker=stats_worker,
@@ -93,13 +94,15 @@ def run_shell(
             auto_suggest=AutoSuggestFromHistory(),
             history=history,
             style=style,
-            key_bindings=shell_key_bindings(),
+            key_bindings=shell_key_bindings(state),
             editing_mode=mode,
             enable_history_search=False,
             input=input,
             output=output,
         )
-        session.bottom_toolbar = make_toolbar(state, lambda: session.app.editing_mode.value.lower())
+        session.bottom_toolbar = make_toolbar(
+            state, lambda: session.app.editing_mode.value.lower(), lambda: session.output.get_size().columns
+        )
         state.on_update = vocabulary.on_loaded = session.app.invalidate
 
         def screen_size() -> tuple[int, int]:

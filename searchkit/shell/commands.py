@@ -7,22 +7,32 @@ argument. :func:`dispatch` runs one line typed at the prompt: a command, a
 query, or an empty line (the next page).
 
 Library errors (:class:`searchkit.SearchkitError`, such as a date that
-cannot be read) are printed as one line and the session goes on.
+cannot be read) are printed as one line and the session goes on. So is any
+other exception (a bug): one line, and its traceback on stderr when
+``SEARCHKIT_DEBUG`` is set, as the CLI does.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+import os
+import sys
+import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import searchkit
 from searchkit.term.color import BOLD, DIM
+from searchkit.term.export import EXPORT_FORMATS, format_for, write_records
 from searchkit.term.pager import page
-from searchkit.term.render import article_text, results_json, results_text, stats_text
+from searchkit.term.render import article_text, results_json, results_text, similar_heading, stats_text
+from searchkit.term.table import counts_text
+from searchkit.term.wrap import wrap_line, wrap_text
 
-from .session import SCOPES, SORTS, ShellState, SuggestionsNotReady
+from . import saved
+from .session import SCOPES, SORTS, UNDATED_CHOICES, Filters, ShellState, SuggestionsNotReady
 
 Completions = Iterable[tuple[str, str]]
 
@@ -91,8 +101,14 @@ def dispatch(state: ShellState, line: str) -> None:
             found.run(state, argument.strip())
         else:
             show_results(state, state.search(text))
+    except (ExitShell, KeyboardInterrupt):
+        raise
     except searchkit.SearchkitError as error:
         state.echo(error_line(error))
+    except Exception as error:  # a bug: one line, the session goes on
+        state.echo(f"internal error: {type(error).__name__}: {error} (set SEARCHKIT_DEBUG=1 for details)")
+        if os.environ.get("SEARCHKIT_DEBUG"):
+            traceback.print_exc(file=sys.stderr)
 
 
 def error_line(error: searchkit.SearchkitError) -> str:
@@ -100,14 +116,25 @@ def error_line(error: searchkit.SearchkitError) -> str:
     return f"error: {error.message}" + (f" ({hint})" if hint else "")
 
 
-def show_results(state: ShellState, results: searchkit.Results) -> None:
-    """Print results as ``searchkit query`` does, then "did you mean" when nothing matched."""
+def show_results(state: ShellState, results: searchkit.Results, heading: str | None = None) -> None:
+    """Print results as ``searchkit query`` does, then "did you mean" when nothing matched.
+
+    A page taller than the screen goes through the pager (config
+    ``page_results``), as pgcli does.
+    """
     paint = state.paint
-    if state.label:
-        state.echo(paint(state.label, BOLD))
+    lines = []
+    if heading or state.label:
+        lines.append(paint(heading or state.label, BOLD))
     if results.notice:
-        state.echo(paint(f"note: {results.notice}", DIM))
-    state.echo(results_text(results, paint))
+        lines.append(paint(f"note: {results.notice}", DIM))
+    lines.append(results_text(results, paint, state.width()))
+    text = "\n".join(lines)
+    state.suggestion = None
+    if state.page_results:
+        page(text, state.out, command=state.pager, size=state.screen_size())
+    else:
+        state.echo(text)
     if not results.total and state.label is None:
         try:
             corrected = state.correction(results.query)
@@ -115,7 +142,9 @@ def show_results(state: ShellState, results: searchkit.Results) -> None:
             state.echo(paint("(no spelling suggestions yet: the vocabulary is still loading)", DIM))
             return
         if corrected:
-            state.echo(f"did you mean: {paint(corrected, BOLD)}")
+            state.suggestion = corrected
+            key = paint("  (F3 puts it on the line)", DIM) if state.on_terminal() else ""
+            state.echo(f"did you mean: {paint(corrected, BOLD)}{key}")
 
 
 def _turn(state: ShellState, step: int) -> None:
@@ -150,9 +179,8 @@ def _hit(state: ShellState, argument: str, usage: str) -> searchkit.Hit | None:
         return None
     hit = state.hit(rank)
     if hit is None:
-        ranks = [h.rank for h in state.results]
-        shown = f"hits {ranks[0]}-{ranks[-1]} are shown" if ranks else "no hits are shown"
-        state.echo(f"no hit {rank} here ({shown})")
+        total = state.results.total if state.label is None else len(state.results.hits)
+        state.echo(f"no hit {rank} here (the results have {total})" if total else "no hit here (no results)")
     return hit
 
 
@@ -199,11 +227,12 @@ def help_command(state: ShellState, argument: str) -> None:
         state.echo(state.paint(found.usage, BOLD) + (f"  (also {aliases})" if aliases else ""))
         state.echo(found.doc)
         return
-    state.echo(HELP_INTRO)
+    state.echo(wrap_text(HELP_INTRO, state.width()))
     width = max(len(c.usage) for c in COMMANDS.values())
     for found in COMMANDS.values():
-        state.echo(f"  {found.usage:<{width}}  {found.summary}")
-    state.echo(HELP_KEYS)
+        for line in wrap_line(f"  {found.usage:<{width}}  {found.summary}", state.width(), hang=width + 2):
+            state.echo(line)
+    state.echo(wrap_text(HELP_KEYS, state.width()))
 
 
 HELP_INTRO = """\
@@ -216,7 +245,8 @@ Commands:"""
 
 HELP_KEYS = """
 Keys: Tab completes (commands, fields, words, authors); the right arrow takes the grey
-suggestion from history; Ctrl-R searches history; Ctrl-C clears the line or stops a search;
+suggestion from history; F3 puts the last "did you mean" suggestion on the line;
+Ctrl-R searches history; Ctrl-C clears the line or stops a search;
 Ctrl-D or :quit leaves; F4 switches between emacs and vi editing."""
 
 
@@ -236,14 +266,15 @@ def prev_command(state: ShellState, argument: str) -> None:
 def open_command(state: ShellState, argument: str) -> None:
     """The whole article of hit N with all its comments, matched words highlighted.
 
-    Longer than the screen, it goes through the pager (the config file's
-    `pager`, else $PAGER, else less -R).
+    N is any hit of the current results, on the page shown or not. Longer
+    than the screen, it goes through the pager (the config file's `pager`,
+    else $PAGER, else less -R).
     """
     hit = _hit(state, argument, ":open N")
     if hit is None:
         return
     article = state.index.article(hit.article_id)
-    text = article_text(article, state.paint, state.highlight_terms())
+    text = article_text(article, state.paint, state.highlight_terms(), width=state.width())
     if hit.kind == "comment":
         who = hit.author or "anonymous"
         text = state.paint(f"hit {hit.rank} is a comment by {who}, below the article", DIM) + "\n" + text
@@ -252,11 +283,12 @@ def open_command(state: ShellState, argument: str) -> None:
 
 @command("more", "N", complete=_complete_hits, aliases=("like",))
 def more_command(state: ShellState, argument: str) -> None:
-    """Articles like the article of hit N (its key terms as a query)."""
+    """Articles like hit N, and the key terms they were found by (as `searchkit similar`)."""
     hit = _hit(state, argument, ":more N")
     if hit is None:
         return
-    show_results(state, state.more_like(hit))
+    similar = state.more_like(hit)
+    show_results(state, similar.results, heading=similar_heading(similar, hit.title, hit.article_id))
 
 
 def _choose(state: ShellState, argument: str, *, command: str, option: str, choices, shown: str) -> None:
@@ -304,6 +336,12 @@ def sort_command(state: ShellState, argument: str) -> None:
     _choose(state, argument, command="sort", option="sort", choices=SORTS, shown="sorted by")
 
 
+@command("undated", "include|exclude", complete=_complete_choices(UNDATED_CHOICES))
+def undated_command(state: ShellState, argument: str) -> None:
+    """With a date filter, keep or leave out hits that have no date."""
+    _choose(state, argument, command="undated", option="undated", choices=UNDATED_CHOICES, shown="undated hits:")
+
+
 @command("limit", "N")
 def limit_command(state: ShellState, argument: str) -> None:
     """Show N hits per page (1 to 1000)."""
@@ -324,11 +362,147 @@ def limit_command(state: ShellState, argument: str) -> None:
 
 @command("json")
 def json_command(state: ShellState, argument: str) -> None:
-    """The current page of hits as JSON, as `searchkit query --format json` prints it."""
+    """The current page of hits as `searchkit query --format json` prints it (indented on a terminal)."""
     if state.results is None:
         state.echo("no results yet: type a query first")
         return
-    state.echo(json.dumps(results_json(state.results), ensure_ascii=False))
+    indent = 2 if state.on_terminal() else None
+    state.echo(json.dumps(results_json(state.results), ensure_ascii=False, indent=indent))
+
+
+def _complete_export_path(state, prefix: str) -> Completions:
+    """Folders, and files with an export extension, under what is typed (``~`` expanded)."""
+    start = prefix.rpartition("/")[2]
+    head = prefix[: len(prefix) - len(start)]  # "", "out/" or "/abs/path/"
+    where = Path(os.path.expanduser(head or "."))
+    try:
+        entries = sorted(os.scandir(where), key=lambda entry: entry.name)
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        if not entry.name.startswith(start) or (entry.name.startswith(".") and not start.startswith(".")):
+            continue
+        if entry.is_dir():
+            found.append((f"{head}{entry.name}/", "folder"))
+        elif format_for(entry.name):
+            found.append((f"{head}{entry.name}", "exists: replaced"))
+    return found
+
+
+@command("export", "FILE", complete=_complete_export_path)
+def export_command(state: ShellState, argument: str) -> None:
+    """Write every hit of the current query to FILE: .jsonl, .csv or .json by its extension.
+
+    Every article hit and every comment hit, not just the page shown, with
+    the current filters; the columns are those of `searchkit query --format csv`.
+    """
+    if not argument:
+        state.echo(f"usage: :export FILE (FILE ends in {', '.join('.' + name for name in EXPORT_FORMATS)})")
+        return
+    path = Path(os.path.expanduser(argument.strip('"')))
+    output_format = format_for(path)
+    if output_format is None:
+        state.echo(f"{path}: say the format by the extension: {', '.join('.' + name for name in EXPORT_FORMATS)}")
+        return
+    records = state.iter_hits()
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            count = write_records(records, output_format, stream)
+    except OSError as exc:
+        state.echo(f"error: {path}: not written ({exc.strerror})")
+        return
+    noun = "hit" if count == 1 else "hits"
+    state.echo(f"{count:,} {noun} written to {path}")
+
+
+@command("save", "NAME")
+def save_command(state: ShellState, argument: str) -> None:
+    """Save the current query and its filters as NAME (see :saved, :run)."""
+    if not argument:
+        state.echo("usage: :save NAME")
+        return
+    if state.query is None or state.label is not None:
+        state.echo("no query to save: type a query first")
+        return
+    try:
+        path = saved.save(argument, saved.SavedQuery(state.query, state.filters.changed()))
+    except saved.SavedQueryError as error:
+        state.echo(f"error: {error}")
+        return
+    state.echo(f"saved {argument}: {state.query} (in {path})")
+
+
+def _complete_saved(state, prefix: str) -> Completions:
+    try:
+        queries = saved.load()
+    except saved.SavedQueryError:
+        return []
+    return [(name, entry.query) for name, entry in queries.items() if name.startswith(prefix)]
+
+
+@command("run", "NAME", complete=_complete_saved)
+def run_command(state: ShellState, argument: str) -> None:
+    """Run the saved query NAME with the filters saved with it."""
+    if not argument:
+        state.echo("usage: :run NAME (:saved lists the names)")
+        return
+    try:
+        entry = saved.load().get(argument)
+    except saved.SavedQueryError as error:
+        state.echo(f"error: {error}")
+        return
+    if entry is None:
+        state.echo(f"no saved query {argument!r} (:saved lists them)")
+        return
+    known = set(Filters().options())
+    state.set_filters(**(Filters().options() | {k: v for k, v in entry.filters.items() if k in known}))
+    show_results(state, state.search(entry.query))
+
+
+@command("saved")
+def saved_command(state: ShellState, argument: str) -> None:
+    """The saved queries, with their filters."""
+    try:
+        queries = saved.load()
+    except saved.SavedQueryError as error:
+        state.echo(f"error: {error}")
+        return
+    if not queries:
+        state.echo("no saved queries yet (:save NAME saves the current one)")
+        return
+    width = max(len(name) for name in queries)
+    for name, entry in queries.items():
+        filters = replace(Filters(), **{k: v for k, v in entry.filters.items() if k in Filters().options()})
+        described = ", ".join(filters.describe())
+        state.echo(f"  {name:<{width}}  {entry.query}" + (state.paint(f"  ({described})", DIM) if described else ""))
+
+
+@command("timeline", "[month|year|day]", complete=_complete_choices(("month", "year", "day")))
+def timeline_command(state: ShellState, argument: str) -> None:
+    """Hits of the current query per month (or year, day): a bar per row, articles and comments apart."""
+    by = argument.lower() or "month"
+    if by not in ("month", "year", "day"):
+        state.echo("usage: :timeline [month|year|day]")
+        return
+    counts = state.count(by)
+    page(counts_text(counts, state.paint, state.width()), state.out, command=state.pager, size=state.screen_size())
+
+
+@command("authors", "[N]")
+def authors_command(state: ShellState, argument: str) -> None:
+    """The N (default 20) most frequent comment authors among the current query's hits."""
+    try:
+        top = int(argument) if argument else 20
+    except ValueError:
+        top = 0
+    if top < 1:
+        state.echo("usage: :authors [N], N a whole number from 1")
+        return
+    counts = state.count("author", scope="comments")
+    shown = replace(counts, rows=counts.rows[:top])
+    text = counts_text(shown, state.paint, state.width(), kinds=("comments",))
+    page(text, state.out, command=state.pager, size=state.screen_size())
 
 
 @command("stats")

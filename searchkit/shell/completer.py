@@ -324,15 +324,14 @@ def _worker_index(index_path: str, fresh: bool = False):
 
 
 def worker_vocabulary(index_path: str, fresh: bool = False) -> tuple[tuple, tuple]:
-    """The vocabulary tables, packed; the index stays open for :func:`worker_suggest`."""
+    """The vocabulary tables, packed; the index stays open for :func:`worker_suggest_query`."""
     words, authors = read_vocabulary(index_path, shared=_worker_index(index_path, fresh))
     return words.packed(), authors.packed()
 
 
-def worker_suggest(index_path: str, words: list[str]) -> list[str | None]:
-    """``Index.suggest`` for each word, with the word list loaded once per worker."""
-    index = _worker_index(index_path)
-    return [index.suggest(word) for word in words]
+def worker_suggest_query(index_path: str, query: str) -> str | None:
+    """``Index.suggest_query`` with the index (and its word list) opened once per worker."""
+    return _worker_index(index_path).suggest_query(query)
 
 
 def same_case(original: str, word: str) -> str:

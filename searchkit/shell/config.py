@@ -7,8 +7,9 @@ means the defaults. Its keys::
     # searchkit shell configuration
     editing_mode = "emacs"          # or "vi"; `searchkit shell --vi/--emacs` overrides; F4 toggles
     page_size = 10                  # hits per page; `searchkit shell --page-size N` overrides
-    pager = "less -R"               # for `:open` when the article is longer than the screen;
+    pager = "less -R"               # for `:open` and result pages longer than the screen;
                                     # default: $PAGER, else "less -R"
+    page_results = true             # false: result pages are printed, never paged
     complete_while_typing = true    # false: complete on Tab only
 
     [colors]                        # prompt_toolkit style strings, by element
@@ -54,6 +55,11 @@ def state_dir() -> Path:
     return _xdg("XDG_STATE_HOME", ".local/state") / APP_NAME
 
 
+def data_dir() -> Path:
+    """``$XDG_DATA_HOME/searchkit`` (default ``~/.local/share/searchkit``): saved queries live here."""
+    return _xdg("XDG_DATA_HOME", ".local/share") / APP_NAME
+
+
 def config_path() -> Path:
     return config_dir() / "config.toml"
 
@@ -77,6 +83,7 @@ class Config:
     editing_mode: str = "emacs"
     page_size: int = 10
     pager: str | None = None
+    page_results: bool = True
     complete_while_typing: bool = True
     colors: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -122,6 +129,10 @@ def _set(config: Config, key: str, value) -> str | None:
         if not isinstance(value, str) or not value.strip():
             return f"pager must be a command line, not {value!r}"
         config.pager = value
+    elif key == "page_results":
+        if not isinstance(value, bool):
+            return f"page_results must be true or false, not {value!r}"
+        config.page_results = value
     elif key == "complete_while_typing":
         if not isinstance(value, bool):
             return f"complete_while_typing must be true or false, not {value!r}"

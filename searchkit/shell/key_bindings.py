@@ -6,6 +6,7 @@ the line) takes the grey suggestion from history, Tab completes, Ctrl-C
 clears the line, Ctrl-D on an empty line leaves. Added here:
 
 * F4 switches between emacs and vi editing;
+* F3 puts the last "did you mean" suggestion on the line (Enter runs it);
 * Ctrl-Space opens the completion menu (or moves to the next entry);
 * Enter while a completion is selected takes it and closes the menu
   instead of running the half-typed query.
@@ -18,8 +19,17 @@ from prompt_toolkit.filters import completion_is_selected, has_completions
 from prompt_toolkit.key_binding import KeyBindings
 
 
-def shell_key_bindings() -> KeyBindings:
+def shell_key_bindings(state=None) -> KeyBindings:
+    """The added bindings; ``state`` (a ShellState) holds the suggestion F3 takes."""
     bindings = KeyBindings()
+
+    @bindings.add("f3")
+    def _take_suggestion(event):
+        """F3: replace the line with the last "did you mean" suggestion."""
+        suggestion = getattr(state, "suggestion", None)
+        if suggestion:
+            event.current_buffer.text = suggestion
+            event.current_buffer.cursor_position = len(suggestion)
 
     @bindings.add("f4")
     def _switch_editing_mode(event):

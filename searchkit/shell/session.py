@@ -14,7 +14,7 @@ seconds of work that holds the GIL in long stretches (a JSON parse, sorts,
 a walk over the lexicon), which would freeze typing in a thread of the
 shell's process; so the shell gives each a :class:`Worker`, a process of its
 own, and the threads here only wait for it. The vocabulary's worker also
-answers "did you mean" (``Index.suggest`` needs the same word list). Without
+answers "did you mean" (``Index.suggest_query`` needs the same word list). Without
 workers (tests) the same work runs in threads, each with its own open index
 so that no Whoosh reader is shared between threads.
 """
@@ -34,19 +34,17 @@ from pathlib import Path
 from typing import TextIO
 
 import searchkit
+from searchkit.options import SCOPES, SORTS, UNDATED_CHOICES
 from searchkit.term.color import Painter
+from searchkit.term.wrap import output_width
 
-from .completer import Vocabulary, same_case, worker_suggest
+from .completer import Vocabulary, worker_suggest_query
 
-SCOPES = ("all", "articles", "comments")
-SORTS = ("relevance", "date")
-OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
-MORE_LIKE_TERMS = 10
-"""How many key terms of an article make its "more like this" query."""
+__all__ = ["SCOPES", "SORTS", "UNDATED_CHOICES", "Filters", "ShellState", "Worker"]
+
 SUGGEST_TIMEOUT = 5.0
 """Seconds "did you mean" waits for the vocabulary's worker (busy loading just after launch)."""
 
-_QUERY_WORD = re.compile(r"(?<![\w.'’*?])[^\W\d_][\w'’]*(?![\w'’]*[:*?])")
 _FIELD_OR_DATE = re.compile(r"(?i)\bdate:(\[[^\]]*\]?|\S+)|\b\w+:")
 
 
@@ -194,6 +192,7 @@ class Filters:
     since: str | None = None
     until: str | None = None
     sort: str = "relevance"
+    undated: str = "exclude"
 
     def options(self) -> dict:
         return {
@@ -202,7 +201,17 @@ class Filters:
             "since": self.since,
             "until": self.until,
             "sort": self.sort,
+            "undated": self.undated,
         }
+
+    def selection(self) -> dict:
+        """The options that choose documents (what ``Index.count`` and ``iter_hits`` take too), not the order."""
+        return {key: value for key, value in self.options().items() if key != "sort"}
+
+    def changed(self) -> dict:
+        """The options that differ from the defaults (what a saved query keeps)."""
+        default = Filters().options()
+        return {key: value for key, value in self.options().items() if value != default[key]}
 
     def describe(self) -> list[str]:
         """The filters that differ from the defaults, as short phrases for the toolbar."""
@@ -217,6 +226,8 @@ class Filters:
             parts.append(f"until {self.until}")
         if self.sort != "relevance":
             parts.append(f"by {self.sort}")
+        if self.undated != "exclude":
+            parts.append(f"undated {self.undated}d")
         return parts
 
 
@@ -229,9 +240,11 @@ class ShellState:
     paint: Painter = field(default_factory=lambda: Painter(False))
     limit: int = 10
     pager: str = "less -R"
+    page_results: bool = True
+    """Send a result page taller than the screen through the pager."""
     vocabulary: Vocabulary | None = None
     worker: Worker | None = None
-    """The vocabulary's worker, asked for "did you mean"; None: ``Index.suggest`` here."""
+    """The vocabulary's worker, asked for "did you mean"; None: ``Index.suggest_query`` here."""
     stats_worker: Worker | None = None
     filters: Filters = field(default_factory=Filters)
     screen_size: Callable[[], tuple[int, int]] = lambda: (24, 80)
@@ -243,6 +256,8 @@ class ShellState:
     page: int = 1
     results: searchkit.Results | None = None
     last_seconds: float | None = None
+    suggestion: str | None = None
+    """The last "did you mean" query offered (F3 puts it on the line)."""
     on_update: Callable[[], None] = lambda: None
     """Called (from any thread) when something the toolbar shows has changed."""
 
@@ -296,11 +311,42 @@ class ShellState:
         self.on_update()
 
     def hit(self, rank: int) -> searchkit.Hit | None:
-        """Hit number ``rank`` (as shown) of the current results."""
+        """Hit number ``rank`` of the current results, on the page shown or any other (fetched, not shown)."""
         for hit in self.results or ():
             if hit.rank == rank:
                 return hit
-        return None
+        if self.results is None or self.query is None or self.label is not None:
+            return None
+        if not 1 <= rank <= self.results.total:
+            return None
+        page = (rank - 1) // self.limit + 1
+        found = self.index.search(self.query, limit=self.limit, page=page, **self.filters.options())
+        return next((hit for hit in found if hit.rank == rank), None)
+
+    def width(self) -> int | None:
+        """Columns to wrap text at: the screen's on a terminal, else ``$COLUMNS`` or none."""
+        isatty = getattr(self.out, "isatty", None)
+        if isatty and isatty():
+            return self.screen_size()[1]
+        return output_width(self.out)
+
+    def on_terminal(self) -> bool:
+        isatty = getattr(self.out, "isatty", None)
+        return bool(isatty and isatty())
+
+    def count(self, by: str, **overrides) -> searchkit.Counts:
+        """``Index.count`` of the current query with the current filters (``overrides`` win)."""
+        if self.query is None or self.label is not None:
+            raise searchkit.SearchkitError("no query to count", hint="type a query first")
+        self.refresh()
+        return self.index.count(self.query, by=by, **(self.filters.selection() | overrides))
+
+    def iter_hits(self):
+        """Every hit of the current query (articles and comments), for export."""
+        if self.query is None or self.label is not None:
+            raise searchkit.SearchkitError("no query to export", hint="type a query first")
+        self.refresh()
+        return self.index.iter_hits(self.query, **self.filters.options())
 
     def highlight_terms(self) -> set[str]:
         """Index terms of the current query, for highlighting a whole article."""
@@ -310,73 +356,34 @@ class ShellState:
             return set()
         return set(terms(_FIELD_OR_DATE.sub(" ", self.results.query)))
 
-    def more_like(self, hit: searchkit.Hit, top: int = 10) -> searchkit.Results:
-        """Articles like the article of ``hit``: its key body terms (Whoosh's Bo1 model) as a query.
+    def more_like(self, hit: searchkit.Hit, top: int = 10):
+        """Articles like the article or comment of ``hit`` (``Index.similar``); becomes the current results.
 
-        The key terms are index terms (stems); the query is made of the words
-        of the article that gave them, so it reads as words and ranks like
-        any query. The article itself is left out.
+        Returns the :class:`searchkit.Similar` (its ``terms`` are the key terms used).
         """
-        from searchkit.analysis import words_with_terms
-        from searchkit.schema import ARTICLE, BODY, ID_FIELD, KIND
-
-        started = time.perf_counter()
         self.refresh()
-        article = self.index.article(hit.article_id)
-        searcher = self.index.searcher()
-        docnum = searcher.document_number(**{ID_FIELD: article.id, KIND: ARTICLE})
-        if docnum is None:  # deleted since the search that showed it
-            raise searchkit.SearchkitError(f"article {article.id} is no longer in the index")
-        key_terms = [term for term, _score in searcher.key_terms([docnum], BODY, numterms=MORE_LIKE_TERMS)]
-        text = f"{article.title}\n{article.body}"
-        surface: dict[str, str] = {}
-        for term, start, end in words_with_terms(text):
-            surface.setdefault(term, text[start:end])
-        query = " ".join(surface[term] for term in key_terms if term in surface)
-        options = self.filters.options() | {"scope": "articles", "author": None, "sort": "relevance"}
-        found = self.index.search(query, limit=top + 1, **options) if query else None
-        hits = [h for h in (found.hits if found else []) if h.article_id != article.id][:top]
-        hits = [replace(h, rank=rank) for rank, h in enumerate(hits, start=1)]
-        results = searchkit.Results(query, len(hits), hits, 1, max(top, 1), time.perf_counter() - started)
-        self.query, self.page, self.results = query, 1, results
-        self.label = f"articles like “{article.title}”"
+        similar = self.index.similar(hit.id, limit=top)
+        results = similar.results
+        self.query, self.page, self.results = " ".join(similar.terms), 1, results
+        self.label = f"articles like “{hit.title}”"
         self.last_seconds = results.seconds
         self.on_update()
-        return results
+        return similar
 
     def correction(self, query: str) -> str | None:
-        """``query`` with misspelt words replaced by the closest corpus words, or None when none is.
+        """``Index.suggest_query``: the query with its misspelt words fixed (fields kept), when that has hits.
 
-        Raises :class:`SuggestionsNotReady` when the worker is still loading the vocabulary.
+        Asked of the vocabulary's worker when there is one; raises
+        :class:`SuggestionsNotReady` when the worker is still busy loading.
         """
-        words = sorted({m.group() for m in _QUERY_WORD.finditer(query) if _may_fix(m.group())})
-        better = dict(zip(words, self.suggest(words), strict=True))
-        changed = False
-
-        def fix(match: re.Match) -> str:
-            nonlocal changed
-            word = match.group()
-            found = better.get(word)
-            if not found or found == word.lower():
-                return word
-            changed = True
-            return same_case(word, found)
-
-        corrected = _QUERY_WORD.sub(fix, query)
-        return corrected if changed else None
-
-    def suggest(self, words: list[str]) -> list[str | None]:
-        """``Index.suggest`` for each word: in the vocabulary's worker when there is one."""
-        if not words:
-            return []
         if self.worker is not None and self.worker.available:
             try:
-                return self.worker.call(worker_suggest, str(self.index_path), words, timeout=SUGGEST_TIMEOUT)
+                return self.worker.call(worker_suggest_query, str(self.index_path), query, timeout=SUGGEST_TIMEOUT)
             except TimeoutError:
                 raise SuggestionsNotReady from None
             except WorkerUnavailable:
-                pass  # no worker process after all: look them up here
-        return [self.index.suggest(word) for word in words]
+                pass  # no worker process after all: ask here
+        return self.index.suggest_query(query)
 
     # -- the index changing under us ---------------------------------------
     def refresh(self) -> bool:
@@ -435,7 +442,3 @@ class ShellState:
             self._stats_thread.join(timeout)
         if self.vocabulary is not None:
             self.vocabulary.wait(timeout)
-
-
-def _may_fix(word: str) -> bool:
-    return word not in OPERATORS and len(word) >= 3

@@ -1,8 +1,10 @@
 """Reader for JSON Lines: one article per line.
 
 Each line is an object with ``id`` (or ``_id``), ``title``, ``text`` (or
-``body``), and optionally ``date``, ``url`` and ``comments`` (a list of
-``{"author", "text", "date"}``). A BEIR ``corpus.jsonl`` is valid input.
+``body``), and optionally ``date``, ``url``, ``author`` (the byline: a name,
+or a list of names) and ``comments`` (a list of ``{"author", "text", "date"}``).
+A BEIR ``corpus.jsonl`` is valid input. A date keeps the precision written:
+``"2022-05"`` is May 2022, not May 1st. Each article remembers its line.
 
 A line that is not valid JSON, or lacks an id or a text, is skipped and
 reported as ``path:LINE: reason``; the other lines of the file are read. A
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from ..documents import Article, Comment, comment_id, parse_date
+from ..documents import Article, Comment, DocDate, comment_id, parse_date
 
 
 def read_jsonl(lines: Iterable[str], path: str, problems: list[str]) -> Iterator[Article]:
@@ -66,7 +68,17 @@ def _article(record: dict, path: str, number: int, problems: list[str]) -> Artic
         raise ValueError(f'record {article_id!r} has no text (expected "text" or "body")')
     published = _date(record.get("date"), path, number, problems)
     url = record.get("url") if isinstance(record.get("url"), str) else None
-    article = Article(id=article_id, title=title, body=body, date=published, url=url, source=path)
+    article = Article(
+        id=article_id,
+        title=title,
+        body=body,
+        date=published.value if published else None,
+        date_precision=published.precision if published else "day",
+        url=url,
+        author=_byline(record.get("author")),
+        source=path,
+        line=number,
+    )
     raw_comments = record.get("comments") or []
     if not isinstance(raw_comments, list):
         problems.append(f"{path}:{number}: comments is not a list, comments ignored")
@@ -78,22 +90,36 @@ def _article(record: dict, path: str, number: int, problems: list[str]) -> Artic
             continue
         author = raw.get("author")
         position = len(article.comments) + 1
+        posted = _date(raw.get("date"), path, number, problems)
         article.comments.append(
             Comment(
                 id=comment_id(article_id, position),
                 text=text.strip(),
                 author=author.strip() or None if isinstance(author, str) else None,
-                date=_date(raw.get("date"), path, number, problems),
+                date=posted.value if posted else None,
                 position=position,
+                date_precision=posted.precision if posted else "day",
             )
         )
     return article
 
 
-def _date(value, path: str, number: int, problems: list[str]):
+def _byline(value) -> str | None:
+    """An ``author`` given as a name or a list of names (joined with commas)."""
+    if isinstance(value, list):
+        value = ", ".join(name.strip() for name in value if isinstance(name, str) and name.strip())
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _date(value, path: str, number: int, problems: list[str]) -> DocDate | None:
+    """A record's date at the precision written; a timestamp is read as its day."""
     if value in (None, ""):
         return None
-    parsed = (parse_date(value) or parse_date(value[:10])) if isinstance(value, str) else None
+    parsed = None
+    if isinstance(value, str):
+        parsed = DocDate.parse(value)
+        if parsed is None and parse_date(value[:10]):
+            parsed = DocDate.parse(value[:10])
     if parsed is None:
         problems.append(f"{path}:{number}: date {value!r} not understood, ignored")
     return parsed

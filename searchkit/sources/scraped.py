@@ -97,7 +97,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..documents import Article, Comment, comment_id, parse_date
+from ..documents import Article, Comment, DocDate, comment_id, parse_date
 
 # --- line patterns ---------------------------------------------------------
 
@@ -235,8 +235,12 @@ def parse_scraped(text: str, article_id: str, source: str = "") -> Article:
     sites = _site_names(lines, header.url)
     paragraphs = _body_paragraphs(body_lines, title, sites)
     published, author = header.published, header.author
+    precision = "day"
     if paragraphs and (m := _DATELINE.fullmatch(paragraphs[0])) and (found := _date_of(m.group("date"))):
-        published = published or found
+        if published is None:
+            published = found
+            written = DocDate.parse(m.group("date"))  # "March 2023" is month precision
+            precision = written.precision if written else "day"
         paragraphs.pop(0)
     if paragraphs and (m := _BYLINE_BY.fullmatch(paragraphs[0])):
         author = author or m.group("name")
@@ -253,6 +257,7 @@ def parse_scraped(text: str, article_id: str, source: str = "") -> Article:
         title=title,
         body="\n\n".join(paragraphs),
         date=published,
+        date_precision=precision,
         captured=header.captured,
         url=header.url,
         author=author,

@@ -12,9 +12,26 @@ CYAN = "\033[36m"
 GREEN = "\033[32m"
 
 
-def should_color(stream, disabled: bool = False) -> bool:
-    """Colour only on a terminal, and never with ``NO_COLOR`` set or ``TERM=dumb``."""
-    if disabled or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def should_color(stream, disabled: bool = False, mode: str = "auto") -> bool:
+    """Whether to colour ``stream``, as ripgrep and GNU grep decide.
+
+    ``mode`` "always" and "never" (``--color``) decide alone; ``disabled``
+    (``--no-color``) is "never". "auto" colours a terminal, except with
+    ``NO_COLOR`` set or ``TERM=dumb``; ``FORCE_COLOR`` or ``CLICOLOR_FORCE``
+    (set and not ``0``) colour even a pipe. ``NO_COLOR`` wins over both.
+    """
+    if disabled or mode == "never":
+        return False
+    if mode == "always":
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    if any(os.environ.get(name, "0") not in ("", "0") for name in ("FORCE_COLOR", "CLICOLOR_FORCE")):
+        return True
+    if os.environ.get("TERM") == "dumb":
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())

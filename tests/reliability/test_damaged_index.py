@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from searchkit import build_index
+from searchkit import IndexDamagedError, build_index, open_index
 
 from .conftest import DATA, assert_error_line, assert_no_traceback, cli, run_cli, snapshot, write_pages
 
@@ -120,13 +120,19 @@ def segment_files(index: Path) -> dict[str, list[Path]]:
 
 
 def _damage_segments(index: Path, how: str) -> None:
-    """deleted: the largest file of each segment; truncated: every file to a third; zeroed: every file."""
+    """deleted: the largest file of each segment; truncated: every file to a third; zeroed: every file;
+    pst-truncated: only the postings file, to a third (the index opens, reading postings fails)."""
     for files in segment_files(index).values():
-        if how == "deleted":
+        if how == "pst-truncated":
+            files = [path for path in files if path.suffix == ".pst"]
+            how_here = "truncated"
+        else:
+            how_here = how
+        if how_here == "deleted":
             max(files, key=lambda path: path.stat().st_size).unlink()
-        for path in files if how != "deleted" else ():
+        for path in files if how_here != "deleted" else ():
             size = path.stat().st_size
-            if how == "truncated":
+            if how_here == "truncated":
                 with open(path, "r+b") as handle:
                     handle.truncate(size // 3)
             else:
@@ -141,18 +147,21 @@ def _damage_toc(index: Path, how: str) -> None:
             toc.write_bytes(toc.read_bytes()[:10])
 
 
-DAMAGE = ["deleted", "truncated", "zeroed", "toc-deleted", "toc-truncated"]
+DAMAGE = ["deleted", "truncated", "zeroed", "pst-truncated", "toc-deleted", "toc-truncated"]
 
 
 @pytest.mark.parametrize("damage", DAMAGE)
 def test_damaged_segments_give_one_line_to_every_reader(index, damage):
-    """query and stats (show opens the index as query does)."""
+    """query and stats (show opens the index as query does); stats reads no postings, so a
+    truncated postings file shows only when searching."""
     (_damage_toc if damage.startswith("toc") else _damage_segments)(index, damage)
-    for args in _read_commands(index)[:2]:
+    for args in _read_commands(index)[: 1 if damage == "pst-truncated" else 2]:
         assert_error_line(cli(*args), str(index))
+    if damage == "pst-truncated":
+        assert_error_line(cli("query", "ferry", "--index", index), "damaged", "--rebuild")
 
 
-@pytest.mark.parametrize("damage", DAMAGE)
+@pytest.mark.parametrize("damage", [damage for damage in DAMAGE if damage != "pst-truncated"])
 def test_index_run_on_damaged_segments_fails_or_repairs(corpus, index, damage):
     """An incremental run must not report success and leave an index nobody can search."""
     (_damage_toc if damage.startswith("toc") else _damage_segments)(index, damage)
@@ -164,6 +173,20 @@ def test_index_run_on_damaged_segments_fails_or_repairs(corpus, index, damage):
     else:
         assert proc.returncode == 0
         assert _hits(index) == ["ferry.txt"] and _hits(index, "tram") == ["new.txt"]
+
+
+@pytest.mark.parametrize("damage", DAMAGE + sorted(f"state-{name}" for name in STATE_DAMAGE))
+def test_the_library_raises_index_damaged_error(index, damage):
+    """Every damage above is an IndexDamagedError in the API, whose hint is the README's --rebuild."""
+    if damage.startswith("state-"):
+        state = index / "searchkit.json"
+        state.write_text(STATE_DAMAGE[damage[6:]](json.loads(state.read_text(encoding="utf-8"))), encoding="utf-8")
+    else:
+        (_damage_toc if damage.startswith("toc") else _damage_segments)(index, damage)
+    with pytest.raises(IndexDamagedError) as raised:
+        with open_index(index) as opened:
+            opened.search("ferry")
+    assert "--rebuild" in raised.value.hint
 
 
 @pytest.mark.parametrize("damage", DAMAGE)

@@ -96,7 +96,7 @@ def test_nothing_after_a_space_wildcard_or_fuzzy_mark():
 
 def test_commands_after_a_colon_with_their_summaries():
     completions = complete(":s")
-    assert texts(completions) == [":since", ":sort", ":stats"]
+    assert texts(completions) == [":since", ":sort", ":save", ":saved", ":stats"]
     assert completions[0].start_position == -2
     assert completions[0].display_meta_text.startswith("Only hits from DATE on")
     assert texts(complete(":")) == [f":{c.name}" for c in all_commands()]

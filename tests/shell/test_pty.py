@@ -13,8 +13,9 @@ pexpect = pytest.importorskip("pexpect")
 def spawn(index, **env):
     # pexpect is a terminal that does not answer cursor position requests: without
     # PROMPT_TOOLKIT_NO_CPR, prompt_toolkit waits 1 s for the answer at every Enter.
-    environment = dict(os.environ, TERM="xterm-256color", PAGER="cat", PROMPT_TOOLKIT_NO_CPR="1", **env)
+    environment = dict(os.environ, TERM="xterm-256color", PAGER="cat", PROMPT_TOOLKIT_NO_CPR="1")
     environment.pop("NO_COLOR", None)
+    environment.update(env)
     child = pexpect.spawn(
         sys.executable,
         ["-m", "searchkit", "shell", "--index", str(index)],
@@ -56,6 +57,26 @@ def test_ctrl_c_keeps_the_shell_a_resize_redraws_and_ctrl_d_leaves(shell_index):
         child.expect_exact("searchkit>")  # redrawn for the new size
         child.send("\r")
         child.expect_exact("Harbour Council Approves Night")  # "Ferry" is highlighted
+        child.expect_exact("searchkit>")
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+
+
+def test_a_long_result_page_goes_through_the_pager_and_is_wrapped(shell_index):
+    child = spawn(shell_index, PAGER="sed 's/^/paged: /'", NO_COLOR="1")
+    try:
+        child.setwinsize(12, 50)
+        child.send("wheat\r")
+        child.expect_exact("paged: 1. Wheat Harvest Breaks Records in Kansas")
+        child.expect_exact("paged:    farm/wheat-harvest.txt article · 2022-06-03 ·")  # wrapped at 50 columns
+        child.expect_exact("searchkit>")
+        child.setwinsize(40, 200)
+        child.send("maize\r")
+        child.expect_exact("1. Grain Exports Resume Through the Black Sea")  # fits: printed, not paged
+        assert "paged:" not in child.before
         child.expect_exact("searchkit>")
         child.sendcontrol("d")
         child.expect(pexpect.EOF)

@@ -298,3 +298,37 @@ def test_cli_editing_mode_and_page_size_reach_run_shell(shell_index, monkeypatch
     args = ["shell", "--index", str(shell_index), "--page-size", "3"] + ([flag] if flag else [])
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert seen == {"editing_mode": mode, "page_size": 3}
+
+
+F3 = "\x1bOR"
+
+
+def test_f3_puts_the_did_you_mean_suggestion_on_the_line(shell_index):
+    out = drive(shell_index, "title:whaet\r", F3, "\r", ":quit\r", workers=False)
+    assert "no hits for 'title:whaet'\ndid you mean: title:wheat\n" in out
+    assert "1. Wheat Harvest Breaks Records in Kansas" in out
+
+
+def test_sort_by_date_then_a_query_does_not_end_the_session(shell_index):
+    out = drive(shell_index, ":sort date\r", "wheat OR library OR ferry\r", "maize\r", ":quit\r")
+    assert "internal error" not in out
+    assert "1. Grain Exports Resume Through the Black Sea" in out
+
+
+def test_page_results_in_the_config_reaches_the_session(shell_index, sandbox, monkeypatch):
+    path = config_path()
+    path.parent.mkdir(parents=True)
+    path.write_text("page_results = false\n")
+    assert load_config().page_results is False
+    path.write_text('page_results = "no"\n')
+    assert load_config().warnings == [f"{path}: page_results must be true or false, not 'no'"]
+    seen = {}
+    real = ShellState.__init__
+
+    def spy(self, *args, **kwargs):
+        seen["page_results"] = kwargs.get("page_results")
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ShellState, "__init__", spy)
+    drive(shell_index, ":quit\r", config=Config(page_results=False))
+    assert seen == {"page_results": False}

@@ -552,7 +552,10 @@ class Index:
         except Exception as exc:
             problem = f"{type(exc).__name__}: {exc}" if _raised_reading_files(exc) else None
             if problem is None and self._searcher is not None:
-                problem = truncated_lengths(self._searcher)
+                try:
+                    problem = truncated_lengths(self._searcher)
+                except Exception:  # the check could not read them either: report the first error
+                    problem = None
             if problem is None:
                 raise
             raise IndexDamagedError(

@@ -23,6 +23,8 @@ reading goes on at the next record found after it.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -48,21 +50,28 @@ def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
         raise SourceError(where, "empty file, skipped")
     last_capture: dict[bytes, int] = {}
     listed: Counter = Counter()
+    damaged: dict[int, str] = {}  # offset -> why: records the first pass found cut short or overlong
     records = 0
-    for offset, record in _records(path, where, None):
+    for offset, record in _records(path, where, None, damaged):
         records += 1
         if _is_page(record) is None:
             last_capture[_key(record)] = offset
     if not records:
         raise SourceError(where, "no WARC record in the file, skipped")
     skipped: Counter = Counter()
-    for offset, record in _records(path, where, _Noted(problems, listed)):
+    for offset, record in _records(path, where, _Noted(problems, listed), {}):
         kind = _is_page(record)
+        at = f"{where}@{offset}"
+        if kind == "broken HTTP headers":
+            _note(problems, listed, "unreadable", f"{at}: broken HTTP headers (no status code), record skipped")
+            continue
         if kind is not None:
             skipped[kind] += 1
             continue
         url = record.rec_headers.get_header("WARC-Target-URI")
-        at = f"{where}@{offset}"
+        if offset in damaged:
+            _note(problems, listed, "unreadable", f"{at}: {damaged[offset]}, record skipped")
+            continue
         later = last_capture.get(_key(record), offset)
         if later != offset:
             skipped["earlier capture"] += 1
@@ -109,8 +118,10 @@ def _is_page(record) -> str | None:
         return "redirect"
     if status.startswith(("4", "5")):
         return "error"
+    if not re.fullmatch(r"\d{3}", status):
+        return "broken HTTP headers"
     if status != "200":
-        return f"status {status or 'missing'}"
+        return f"status {status}"
     content_type = (headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
     if content_type not in HTML_TYPES:
         return "non-HTML"
@@ -178,8 +189,12 @@ class _Iterator(ArchiveIterator):
 _BROKEN = (Exception,)  # warcio raises many kinds (ArchiveLoadFailed, parser errors, zlib.error, EOFError)
 
 
-def _records(path: Path, where: str, report) -> Iterator[tuple[int, object]]:
-    """(offset, record) for every record that can be parsed; past a broken one, on at the next record start."""
+def _records(path: Path, where: str, report, damaged: dict[int, str]) -> Iterator[tuple[int, object]]:
+    """(offset, record) for every record that can be parsed; past a broken one, on at the next record start.
+
+    Records found cut short (the file ends inside them) or longer than their
+    ``Content-Length`` go into ``damaged`` once they have been read through.
+    """
     compressed = path.name.lower().endswith(".gz")
     start = 0
     with open(path, "rb") as handle:
@@ -195,9 +210,13 @@ def _records(path: Path, where: str, report) -> Iterator[tuple[int, object]]:
                     errors = records.err_count
                     yield offset, record
                     records.read_to_end()
-                    if records.err_count > errors and report:
-                        report(f"{where}@{offset}: record not followed by a blank line (wrong Content-Length?)")
+                    if getattr(record.raw_stream, "limit", 0) > 0:
+                        damaged[offset] = "truncated record (the file ends inside it)"
+                    elif records.err_count > errors:
+                        damaged[offset] = "record not followed by a blank line (wrong Content-Length?)"
                     guarded.start_record()
+                if records.offset < os.fstat(handle.fileno()).st_size and report:
+                    report(f"{where}@{records.offset}: truncated record (the file ends inside it), skipped")
                 return
             except GzipBomb as exc:
                 reason = str(exc)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
 
 from searchkit.errors import SourceError
@@ -63,3 +66,59 @@ def test_empty_warc_is_a_skipped_file(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(SourceError, match="empty file"):
         read_source(SourceFile(path, "empty.warc.gz"))
+
+
+def test_cli_indexes_a_folder_mixing_text_jsonl_html_and_warc(tmp_path):
+    """One `searchkit index` run over all four formats; each article is found by a query."""
+    from click.testing import CliRunner
+
+    from searchkit.cli import cli
+
+    from .conftest import DATA
+
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    shutil.copy(DATA / "pages" / "ferry.txt", mixed / "ferry.txt")
+    shutil.copy(DATA / "records.jsonl", mixed / "records.jsonl")
+    shutil.copy(DATA / "html" / "drupal.html", mixed / "school.html")
+    write_warc(mixed / "crawl.warc.gz", RECORDS[:2])
+    index = str(tmp_path / "ix")
+    result = CliRunner().invoke(cli, ["index", str(mixed), "--index", index])
+    assert result.exit_code == 0, result.stderr
+    assert "4 added, 0 updated, 0 removed, 0 unchanged, 0 skipped" in result.stderr
+    for query, expected in [
+        ("keeper", "https://a.example/one"),
+        ("pavement", "school.html"),
+        ("bridge repairs", "r1"),
+        ("lethal", "school.html#c1"),
+    ]:
+        found = CliRunner().invoke(cli, ["query", query, "--index", index, "--format", "json"])
+        assert found.exit_code == 0, (query, found.stderr)
+        hits = json.loads(found.stdout)["hits"]
+        ids = [hit["id"] for hit in hits] + [comment["id"] for hit in hits for comment in hit["comments"]]
+        assert expected in ids, (query, found.stdout)
+
+
+def test_one_huge_file_is_cut_into_several_segments(tmp_path, monkeypatch):
+    """A WARC's pages are streamed: a segment is finished every SEGMENT_TEXT_BYTES of text,
+    so one worker never holds a whole huge file's postings; every page stays searchable."""
+    from searchkit import build_index, indexing, open_index
+
+    monkeypatch.setattr(indexing, "SEGMENT_TEXT_BYTES", 1_000)  # two pages of about 660 characters
+    records = [
+        (
+            "response",
+            f"https://big.example/{n}",
+            "200 OK",
+            "text/html",
+            page(f"Report {n}", f"Tide gauge number{n} reads high. " * 20),
+        )
+        for n in range(12)
+    ]
+    write_warc(tmp_path / "big.warc.gz", records)
+    report = build_index([tmp_path / "big.warc.gz"], tmp_path / "ix", jobs=1)
+    assert report.articles == 12
+    with open_index(tmp_path / "ix") as index:
+        assert len(index.searcher().reader().leaf_readers()) == 6
+        assert [hit.id for hit in index.search("number7").hits] == ["https://big.example/7"]
+        assert index.stats().articles == 12

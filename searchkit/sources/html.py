@@ -291,35 +291,46 @@ def _json_ld_comments(node) -> Iterator[_RawComment]:
             yield from _json_ld_comments(value)
 
 
+_SECTION_IDS = frozenset({"comments", "wpdcom", "respond", "disqus_thread", "commentform"})
+_SECTION_CLASSES = frozenset(
+    {
+        "comments-area",
+        "comment-list",
+        "commentlist",
+        "comment-respond",
+        "comment-form",
+        "wpd-comment",
+        "wpdiscuz-comment-pagination",
+        "field--type-comment",
+        "field--name-comment",
+        "comment-wrapper",
+        "comment",
+    }
+)
+
+
 def _cut_comment_sections(tree) -> None:
-    """Remove every comment, comment list and comment form from the page."""
-    sections = " or ".join(
-        [
-            "@id='comments'",
-            "@id='wpdcom'",
-            "@id='respond'",
-            "@id='disqus_thread'",
-            *(
-                _cls(name)
-                for name in (
-                    "comments-area",
-                    "comment-list",
-                    "commentlist",
-                    "comment-respond",
-                    "comment-form",
-                    "wpd-comment",
-                    "wpdiscuz-comment-pagination",
-                    "field--type-comment",
-                    "field--name-comment",
-                    "comment-wrapper",
-                    "comment",
-                )
-            ),
-            "(@itemscope and contains(@itemtype, 'schema.org/Comment'))",
-            "@itemprop='comment'",
-        ]
-    )
-    for element in tree.xpath(f"//body//*[{sections}] | //form[@id='commentform']"):
+    """Remove every comment, comment list and comment form from the page's body.
+
+    One pass in Python over the elements: an XPath with a class test per
+    name took a third of the time of reading a page.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    doomed = []
+    for element in body.iter():
+        if not isinstance(element.tag, str):
+            continue
+        classes = element.get("class")
+        if (
+            element.get("id") in _SECTION_IDS
+            or (classes and not _SECTION_CLASSES.isdisjoint(classes.split()))
+            or element.get("itemprop") == "comment"
+            or (element.get("itemscope") is not None and "schema.org/Comment" in (element.get("itemtype") or ""))
+        ):
+            doomed.append(element)
+    for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
 

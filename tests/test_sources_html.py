@@ -77,6 +77,42 @@ def test_wordpress_page_and_threaded_comments():
     assert_no_chrome(article)
 
 
+def test_classic_wordpress_theme_site_name_h1_byline_and_moderation_note():
+    """An older theme: the site name is the page's h1, the headline an h2 repeated in <title>, the
+    byline a line of its own; comments in ol.commentlist with cite.fn and paragraphs beside the meta."""
+    article = read("wordpress-classic.html")
+    assert article.title == "Allotment Waiting List Reaches Ten Years"
+    assert (article.date, article.author, article.url) == (date(2011, 4, 9), "Hal Whitby", None)
+    assert article.body.startswith("The town's allotment waiting list now holds")
+    assert article.body.endswith("had not been worked for two seasons.")
+    assert comments(article) == [
+        (
+            "wordpress-classic.html#c1",
+            "Marjorie Platt",
+            date(2011, 4, 10),
+            "I have been on the list since 2004.\nSplitting the plots is the only fair answer.",
+        ),
+        (
+            "wordpress-classic.html#c2",
+            "Dev Rao",
+            date(2011, 4, 12),
+            "The bowling green floods every winter, it would be no use for vegetables.",
+        ),
+    ]
+    assert "moderation" not in article.comments[1].text and "Submit Comment" not in article.body
+    assert_no_chrome(article)
+
+
+def test_byline_and_dateline_lines_leave_the_body_but_sentences_stay():
+    from searchkit.sources.html import _strip_head_lines
+
+    assert _strip_head_lines("Headline\nApril 9th, 2011 by Hal Whitby\nText.", "Headline") == ("Text.", "Hal Whitby")
+    assert _strip_head_lines("Posted on March 3, 2020 at 9:15 am\nText.", "T") == ("Text.", None)
+    assert _strip_head_lines("By Anna Smith\nText.", "T") == ("Text.", "Anna Smith")
+    kept = "The law was signed by President Lee\nThe vote is on March 3, 2024.\nText."
+    assert _strip_head_lines(kept, "T") == (kept, None)
+
+
 def test_wpdiscuz_comments_without_votes_labels_or_time_ago():
     article = read("wpdiscuz.html")
     assert article.title == "Grain Silo Fire Sends Smoke Over Port District"

@@ -70,17 +70,17 @@ def parse_html(
     body = (extracted.text or "").strip() if extracted is not None else ""
     if not body:
         raise SourceError(where, "no main text found in the page, skipped")
-    title = _clean(extracted.title or "") or _first_heading(tree)
-    first_line, _, rest = body.partition("\n")
-    if rest.strip() and _clean(first_line).casefold() == title.casefold():
-        body = rest.strip()  # the headline, kept by the extraction as the body's first line
+    title = _headline(tree) or _clean(extracted.title or "") or _first_heading(tree)
+    author = _clean(extracted.author or "") or None
+    body, byline = _strip_head_lines(body, title)
+    author = author or byline
     article = Article(
         id=article_id,
         title=title,
         body=body,
         date=parse_date(extracted.date) if extracted.date else None,
         url=canonical or url,
-        author=_clean(extracted.author or "") or None,
+        author=author,
         source=source,
     )
     for position, raw in enumerate(raw_comments, start=1):
@@ -140,6 +140,52 @@ def _canonical_url(tree, fetched_from: str | None) -> str | None:
             if value.strip():
                 return urljoin(fetched_from or "", value.strip())
     return None
+
+
+def _headline(tree) -> str:
+    """The longest heading (h1 to h3) that the ``<title>`` or ``og:title`` repeats: the headline.
+
+    A page's first ``<h1>`` is often the site's name, and its ``<title>``
+    often adds the site's name to the headline ("Headline « Blog").
+    """
+    named = " ".join(tree.xpath("//title//text()") + tree.xpath("//meta[@property='og:title']/@content"))
+    named = _clean(named).casefold()
+    headings = [_clean(heading.text_content()) for heading in tree.xpath("//h1 | //h2 | //h3")[:50]]
+    found = [heading for heading in headings if len(heading) >= 8 and heading.casefold() in named]
+    return max(found, key=len) if found else ""
+
+
+_BYLINE = re.compile(r"^(.*?)\b(?:[Pp]osted |[Ww]ritten )?[Bb]y\s+((?:[A-Z][\w.'-]*\s?){1,4})\s*$")
+
+
+def _strip_head_lines(body: str, title: str) -> tuple[str, str | None]:
+    """Drop the headline, datelines and bylines the extraction left at the top of the body.
+
+    Returns the body and the author named by a byline (``by Name``), if any.
+    """
+    lines = body.split("\n")
+    author = None
+    while len(lines) > 1:
+        line = _clean(lines[0])
+        byline = _BYLINE.match(line) if len(line) <= 100 else None
+        if byline and byline.group(1).strip(" |-\u2013\u2014,\u00b7") and not _find_date(byline.group(1)):
+            byline = None  # "... signed by President Lee" is a sentence: only "by Name" or "<date> by Name" is a byline
+        if line.casefold() == title.casefold():
+            pass
+        elif byline:
+            author = author or byline.group(2).strip()
+        elif not _is_dateline(line):
+            break
+        lines.pop(0)
+    return "\n".join(lines).strip(), author
+
+
+def _is_dateline(line: str) -> bool:
+    """A line that is a date and a few words at most ("Posted on March 3, 2020 at 9:15 am")."""
+    if len(line) > 80 or not _find_date(line):
+        return False
+    rest = re.sub(rf"\b(?:{_MONTH_NAMES}|\d+(?:st|nd|rd|th)?|at|am|pm)\b|[^\w\s]", " ", line, flags=re.I)
+    return len(rest.split()) <= 3
 
 
 def _first_heading(tree) -> str:
@@ -215,15 +261,16 @@ def _wordpress(tree) -> Iterator[_RawComment]:
             mine, ".//time", f".//*[{_cls('comment-metadata')} or {_cls('commentmetadata')} or {_cls('comment-meta')}]"
         )
         text = _first(mine, f".//*[{_cls('comment-content')}]")
-        if text is None:  # older themes: the paragraphs sit in .comment-body beside the meta lines
-            text = _first(mine, f".//*[{_cls('comment-body')}]")
-            if text is not None:
-                noise = (
-                    f".//*[{_cls('comment-author')} or {_cls('comment-meta')} or {_cls('commentmetadata')}"
-                    f" or {_cls('comment-metadata')} or {_cls('reply')} or self::footer]"
-                )
-                for part in text.xpath(noise):
-                    part.drop_tree()
+        if text is None:  # older themes: the paragraphs sit beside the author and meta lines
+            text = _first(mine, f".//*[{_cls('comment-body')}]", ".")
+            noise = (
+                f".//*[{_cls('comment-author')} or {_cls('comment-meta')} or {_cls('commentmetadata')}"
+                f" or {_cls('comment-metadata')} or {_cls('reply')} or {_cls('comment-awaiting-moderation')}"
+                " or self::footer or self::img]"
+                " | .//em[contains(., 'awaiting moderation')]"
+            )
+            for part in text.xpath(noise):
+                part.drop_tree()
         yield _RawComment(text=_block_text(text), author=_name(author), date=_date_of(when))
 
 

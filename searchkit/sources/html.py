@@ -17,10 +17,14 @@ WARC reader calls it for every page of an archive. In order:
 3. Every comment section and comment form is then cut out of the page, so
    that no comment is also body text.
 4. trafilatura extracts the main text (navigation, footers, cookie notices,
-   share buttons and related posts left out), the title, the publication
-   date (htmldate) and the byline. The URL is the page's canonical URL
-   (``<link rel=canonical>``, else ``og:url``), else the URL it was fetched
-   from (a WARC record's target).
+   share buttons and related posts left out), the publication date
+   (htmldate) and the byline. The title is the longest heading (h1 to h3)
+   that ``<title>`` or ``og:title`` repeats (a blog's first ``<h1>`` is often
+   its name), else trafilatura's title, else the first heading. Headline,
+   dateline and byline lines left at the top of the main text are dropped
+   (a ``by Name`` line gives the author when trafilatura found none). The
+   URL is the page's canonical URL (``<link rel=canonical>``, else
+   ``og:url``), else the URL it was fetched from (a WARC record's target).
 
 A page whose main text is empty raises :class:`SourceError`.
 """

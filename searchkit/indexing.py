@@ -36,7 +36,8 @@ from .sources import SourceFile, discover, read_source
 
 DEFAULT_CORPUS = "corpus"
 BATCH_BYTES = 32 << 20
-"""Input bytes per batch: each batch becomes one segment, its postings held in memory until written."""
+"""Input bytes per batch: each batch becomes one segment (more for a file with more than
+:data:`SEGMENT_TEXT_BYTES` of text), its postings held in memory until written."""
 SEGMENT_TEXT_BYTES = 32 << 20
 """Article text per segment: a batch holding one huge file (a WARC) is cut into several segments."""
 SMALL_SEGMENT_DOCS = 20_000
@@ -256,7 +257,7 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
     """Delete what is gone or changed, write new segments for new and changed files, commit once.
 
     Files are cut into batches (:func:`_batches`); each batch becomes one new
-    segment, built by :class:`~searchkit.segments.SegmentBuilder` in a worker
+    segment (or a few, see :func:`_build_batch`), built by :class:`~searchkit.segments.SegmentBuilder` in a worker
     process when ``jobs > 1``. Whoosh's writer only deletes the old documents
     of changed files and commits the new segments with the old ones.
     """
@@ -413,7 +414,7 @@ def _batches(todo: list, jobs: int) -> list[list]:
 
 
 def _build_batches(ix, todo, jobs: int, progress, report: IndexReport) -> Iterator[_Batch]:
-    """Each batch of files written as one segment: in this process, or in ``jobs`` workers."""
+    """Each batch of files written as new segments: in this process, or in ``jobs`` workers."""
     if not todo:
         return
     batches = _batches(todo, jobs)

@@ -271,3 +271,24 @@ def test_legacy_encodings_decode_as_browsers_do(encoding, text, declared):
 def test_binary_data_is_not_a_page():
     with pytest.raises(SourceError, match="binary data"):
         parse_html(bytes(range(256)) * 40, "x", where="x.html")
+
+
+def test_short_page_keeps_no_navigation_or_site_footer():
+    page = (
+        b"<html><head><title>Notice</title></head><body><nav><a href='/'>Home</a></nav>"
+        b"<p>The office is closed on Monday.</p><footer>Copyright Town Hall</footer></body></html>"
+    )
+    article = parse_html(page, "notice.html", where="notice.html")
+    assert (article.title, article.body) == ("Notice", "The office is closed on Monday.")
+
+
+def test_a_form_or_cookie_wrapper_around_the_whole_page_is_not_cut():
+    """ASP.NET pages sit in one <form>; some themes mark a page wrapper has-cookie-bar."""
+    sentence = "The harbour board met on Tuesday to discuss the dredging plan for the outer basin."
+    page = (
+        '<html><body><form id="form1"><div class="has-cookie-bar"><h1>Dredging Plan</h1>'
+        f"<p>{' '.join([sentence] * 30)}</p></div></form></body></html>"
+    )
+    article = parse_html(page.encode(), "asp.html", where="asp.html")
+    assert article.title == "Dredging Plan"
+    assert article.body == " ".join([sentence] * 30)

@@ -69,6 +69,7 @@ def parse_html(
     tree = _parse(data, where, charset)
     raw_comments = _find_comments(tree)
     _cut_comment_sections(tree)
+    _cut_chrome(tree)
     canonical = _canonical_url(tree, url)
     extracted = _extract(tree, where, canonical or url)
     body = (extracted.text or "").strip() if extracted is not None else ""
@@ -379,6 +380,41 @@ def _cut_comment_sections(tree) -> None:
             or (classes and not _SECTION_CLASSES.isdisjoint(classes.split()))
             or element.get("itemprop") == "comment"
             or (element.get("itemscope") is not None and "schema.org/Comment" in (element.get("itemtype") or ""))
+        ):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+_SMALL_TEXT = 1500
+"""Characters: a form or cookie notice holding more text than this may be the page itself."""
+
+
+def _cut_chrome(tree) -> None:
+    """Remove what is never article text, even where the extraction would keep it (short pages):
+    navigation, forms, cookie and consent notices, and the site's footer (a footer inside an
+    ``<article>`` may hold the byline and date, and stays).
+
+    Forms and elements named for cookies or consent go only when they hold little text: some
+    sites wrap the whole page in one ``<form>`` (ASP.NET) or mark a page wrapper ``has-cookie-bar``.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    doomed = []
+    for element in body.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue
+        marks = f"{element.get('id') or ''} {element.get('class') or ''}".lower()
+        if (
+            element.tag == "nav"
+            or element.get("role") in ("navigation", "contentinfo")
+            or (element.tag == "footer" and not any(up.tag in ("article", "main") for up in element.iterancestors()))
+            or (
+                (element.tag == "form" or "cookie" in marks or "consent" in marks)
+                and len(element.text_content()) < _SMALL_TEXT
+            )
         ):
             doomed.append(element)
     for element in doomed:

@@ -292,3 +292,15 @@ def test_a_form_or_cookie_wrapper_around_the_whole_page_is_not_cut():
     article = parse_html(page.encode(), "asp.html", where="asp.html")
     assert article.title == "Dredging Plan"
     assert article.body == " ".join([sentence] * 30)
+
+
+def test_gzip_with_several_members_reads_them_all_and_a_truncated_one_is_named(tmp_path):
+    page = (HTML / "no-comments.html").read_bytes()
+    middle = page.index(b"Farmers' groups")
+    target = tmp_path / "two-members.html.gz"
+    target.write_bytes(gzip.compress(page[:middle]) + gzip.compress(page[middle:]))
+    assert next(read_source(SourceFile(target, "t.html.gz")).articles).body == read("no-comments.html").body
+    cut = tmp_path / "cut.html.gz"
+    cut.write_bytes(gzip.compress(page)[:-30])
+    with pytest.raises(SourceError, match="truncated file"):
+        read_source(SourceFile(cut, "cut.html.gz"))

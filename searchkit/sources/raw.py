@@ -59,14 +59,17 @@ def read_page_bytes(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
         with open(path, "rb") as handle:
             while chunk := handle.read(1 << 16):
                 read += len(chunk)
-                while chunk:
-                    out += inflater.decompress(chunk, limit + 1 - len(out))
-                    chunk = inflater.unconsumed_tail
+                pending = chunk
+                while pending:
+                    if inflater.eof:  # gzip allows several members one after another
+                        if not pending.strip(b"\0"):
+                            break  # zero padding after the last member
+                        inflater = zlib.decompressobj(wbits=31)
+                    out += inflater.decompress(pending, limit + 1 - len(out))
+                    pending = inflater.unconsumed_tail or (inflater.unused_data if inflater.eof else b"")
                     gzip_guard(read, len(out))
                     if len(out) > limit:
                         raise SourceError(where, f"too large for one page once decompressed {limit_text}")
-                if inflater.eof:
-                    break
     except GzipBomb as exc:
         raise SourceError(where, f"{exc}, skipped") from None
     except (zlib.error, gzip.BadGzipFile) as exc:

@@ -36,7 +36,10 @@ from .sources import SourceFile, discover, read_source
 
 DEFAULT_CORPUS = "corpus"
 BATCH_BYTES = 32 << 20
-"""Input bytes per batch: each batch becomes one segment, its postings held in memory until written."""
+"""Input bytes per batch: each batch becomes one segment (more for a file with more than
+:data:`SEGMENT_TEXT_BYTES` of text), its postings held in memory until written."""
+SEGMENT_TEXT_BYTES = 32 << 20
+"""Article text per segment: a batch holding one huge file (a WARC) is cut into several segments."""
 SMALL_SEGMENT_DOCS = 20_000
 """Segments with fewer documents than this (those of incremental runs) get merged ..."""
 MERGE_SMALL_AT = 4
@@ -264,7 +267,7 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
     """Delete what is gone or changed, write new segments for new and changed files, commit once.
 
     Files are cut into batches (:func:`_batches`); each batch becomes one new
-    segment, built by :class:`~searchkit.segments.SegmentBuilder` in a worker
+    segment (or a few, see :func:`_build_batch`), built by :class:`~searchkit.segments.SegmentBuilder` in a worker
     process when ``jobs > 1``. Whoosh's writer only deletes the old documents
     of changed files and commits the new segments with the old ones.
     """
@@ -277,8 +280,7 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
             del state.files[source_id]
             report.removed += 1
         for batch in _build_batches(ix, todo, jobs, progress, report):
-            if batch.segment is not None:
-                new_segments.append(batch.segment)
+            new_segments.extend(batch.segments)
             state.words.update(batch.words)
             for outcome in batch.outcomes:
                 _record(outcome, writer, state, fresh, report)
@@ -309,7 +311,7 @@ class _FileOutcome:
 
 @dataclass
 class _Batch:
-    segment: object | None
+    segments: list
     outcomes: list[_FileOutcome]
     words: Counter
 
@@ -422,7 +424,7 @@ def _batches(todo: list, jobs: int) -> list[list]:
 
 
 def _build_batches(ix, todo, jobs: int, progress, report: IndexReport) -> Iterator[_Batch]:
-    """Each batch of files written as one segment: in this process, or in ``jobs`` workers."""
+    """Each batch of files written as new segments: in this process, or in ``jobs`` workers."""
     if not todo:
         return
     batches = _batches(todo, jobs)
@@ -482,8 +484,8 @@ def _discard(futures, storage) -> None:
                 written = future.result()
             except BaseException:
                 continue
-            if written.segment is not None:
-                remove_segment_files(storage, written.segment)
+            for segment in written.segments:
+                remove_segment_files(storage, segment)
 
 
 _COUNTERS = None
@@ -503,9 +505,21 @@ def _start_worker(counters) -> None:
 
 
 def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None) -> _Batch:
-    """Read a batch of files and write their documents as one new segment of the index."""
+    """Read a batch of files and write their documents as new segments of the index.
+
+    Articles are streamed from each file, never all held at once; a segment is
+    finished every :data:`SEGMENT_TEXT_BYTES` of text, so that one huge file
+    does not hold all its postings in memory.
+    """
     words: Counter = Counter()
-    builder = SegmentBuilder(FileStorage(folder), indexname, schema, words=words, vocabulary_fields=f.TEXT_FIELDS)
+    storage = FileStorage(folder)
+
+    def new_builder():
+        return SegmentBuilder(storage, indexname, schema, words=words, vocabulary_fields=f.TEXT_FIELDS)
+
+    builder = new_builder()
+    segments = []
+    text_bytes = 0
     outcomes = []
     articles_done = 0
     try:
@@ -515,13 +529,23 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
             if isinstance(read, SourceError):
                 outcome.error = read
             else:
-                articles, outcome.problems = read
-                if articles or not outcome.problems:
-                    for article in articles:
+                outcome.problems = read.problems
+                try:
+                    for article in read.articles:
                         for document in article_documents(article):
                             builder.add(document)
+                        outcome.articles += 1
                         outcome.comments += len(article.comments)
-                    outcome.articles = len(articles)
+                        text_bytes += len(article.body) + sum(len(comment.text) for comment in article.comments)
+                        if text_bytes >= SEGMENT_TEXT_BYTES:
+                            if (segment := builder.finish()) is not None:
+                                segments.append(segment)
+                            builder, text_bytes = new_builder(), 0
+                except (SourceError, OSError) as exc:
+                    if not outcome.articles:
+                        outcome.error = exc if isinstance(exc, SourceError) else _cannot_read(source, exc)
+                    else:  # what was read before stays indexed
+                        outcome.problems.append(f"{exc}; the {outcome.articles} articles before it were indexed")
             outcomes.append(outcome)
             articles_done += outcome.articles
             if progress:
@@ -530,11 +554,14 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
                 with _COUNTERS.get_lock():
                     _COUNTERS[0] += 1
                     _COUNTERS[1] += outcome.articles
-        segment = builder.finish()
+        if (segment := builder.finish()) is not None:
+            segments.append(segment)
     except BaseException:
         builder.cancel()
+        for segment in segments:
+            remove_segment_files(storage, segment)
         raise
-    return _Batch(segment, outcomes, words)
+    return _Batch(segments, outcomes, words)
 
 
 def _safe_digest(path: Path) -> str | None:
@@ -545,15 +572,17 @@ def _safe_digest(path: Path) -> str | None:
 
 
 def _read_one(source: SourceFile):
-    """Read a whole file: (articles, problems), or the SourceError that stopped it."""
+    """Start reading a file: its SourceRead (articles come as they are iterated), or the SourceError that stopped it."""
     try:
-        read = read_source(source)
-        articles = list(read.articles)
-        return articles, read.problems
+        return read_source(source)
     except SourceError as exc:
         return exc
     except OSError as exc:
-        return SourceError(str(source.path), f"cannot read: {exc.strerror or exc}")
+        return _cannot_read(source, exc)
+
+
+def _cannot_read(source: SourceFile, exc: OSError) -> SourceError:
+    return SourceError(str(source.path), f"cannot read: {exc.strerror or exc}")
 
 
 def article_documents(article: Article) -> Iterator[dict]:

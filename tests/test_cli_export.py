@@ -57,9 +57,9 @@ def test_export_is_not_one_page_nor_folded(run, corpus_index):
     query = "would OR people OR time OR just OR like"
     folded = json.loads(run(query, "--format", "json").stdout)["total"]
     lines = run(query, "--format", "jsonl", "--limit", "1").stdout.splitlines()
-    assert folded == 52 and len(lines) == len(expected_ids(corpus_index, query)) == 121
+    assert folded == 54 and len(lines) == len(expected_ids(corpus_index, query)) == 123
     everything = run("*", "--format", "csv").stdout.splitlines()
-    assert len(everything) == 1 + 52 + 372  # every document of the sample corpus, with the header
+    assert len(everything) == 1 + 56 + 383  # every document of the sample corpus, with the header
 
 
 def test_export_without_hits_is_exit_1_with_only_the_csv_header(run):

@@ -159,8 +159,8 @@ def test_batches_in_worker_processes_answer_like_one_segment(tmp_path, monkeypat
     monkeypatch.setattr(indexing, "BATCH_BYTES", 40_000)
     progress = []
     report = build_index([CORPUS], tmp_path / "many", jobs=2, progress=lambda *p: progress.append(p))
-    assert (report.articles, report.comments) == (52, 372)
-    assert progress[-1] == (48, 48, 52)
+    assert (report.articles, report.comments) == (56, 383)
+    assert progress[-1] == (51, 51, 56)
     with open_index(tmp_path / "one") as one, open_index(tmp_path / "many") as many:
         assert len(many.searcher().reader().leaf_readers()) >= 4
         assert len(one.searcher().reader().leaf_readers()) == 1
@@ -218,7 +218,7 @@ def test_small_segments_of_incremental_runs_are_merged_and_answer_like_a_fresh_b
     assert counts != sorted(counts), f"segments never merged: {counts}"
     build_index([corpus], tmp_path / "fresh", jobs=1)
     with open_index(index) as updated, open_index(tmp_path / "fresh") as fresh:
-        assert updated.stats().articles == fresh.stats().articles == 52
+        assert updated.stats().articles == fresh.stats().articles == 56
         assert updated.stats().comments == fresh.stats().comments
         dated = updated.search("date:2022", limit=100), fresh.search("date:2022", limit=100)
         assert sorted(h.id for h in dated[0].hits) == sorted(h.id for h in dated[1].hits)

@@ -50,7 +50,8 @@ def test_discover_reports_unsupported_files(tmp_path):
     files, errors = discover([tmp_path])
     assert [f.source_id for f in files] == ["a.txt"]
     assert [str(e) for e in errors] == [
-        f"{tmp_path / 'notes.pdf'}: not a supported file type (.pdf); expected .txt or .jsonl"
+        f"{tmp_path / 'notes.pdf'}: not a supported file type (.pdf); "
+        "supported: .txt, .text, no suffix, .jsonl, .ndjson, .html, .htm, .html.gz, .htm.gz, .warc, .warc.gz"
     ]
 
 

@@ -2,34 +2,80 @@
 
 :func:`discover` walks the paths given to ``index`` and lists the files to
 read, each with its stable source id (its path relative to the folder given,
-``/``-separated). :func:`read_source` reads one file with the reader its name
-calls for: ``.jsonl``/``.ndjson`` as JSON Lines (:mod:`.jsonl`), ``.txt``,
-``.text`` and files without a suffix as scraped pages (:mod:`.scraped`).
+``/``-separated). :func:`read_source` reads one file with the reader that
+:data:`FORMATS` names for it. Each format is one module with one function,
+``read(path, source_id, problems) -> Iterator[Article]``: it raises
+:class:`~searchkit.errors.SourceError` when the file cannot be read at all,
+and appends a line to ``problems`` for each part of it that was skipped.
+Adding a format is one module and one line in :data:`FORMATS`.
 
 Text is decoded as UTF-8 (a BOM is dropped); text that is not UTF-8 is decoded
-as cp1252 and the file's problems say so. Binary files (NUL bytes), empty
-files and unsupported file types raise :class:`~searchkit.errors.SourceError`.
+as cp1252 and the file's problems say so; HTML is decoded as browsers do
+(:func:`.raw.html_encoding`). Binary files (NUL bytes), empty files and
+unsupported file types raise :class:`~searchkit.errors.SourceError`.
 """
 
 from __future__ import annotations
 
-import codecs
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from ..documents import Article
 from ..errors import SourceError
+from . import html, jsonl, text, warc
 from .jsonl import read_jsonl
+from .raw import MAX_PAGE_BYTES, decode
 from .scraped import parse_scraped
 
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-TEXT_SUFFIXES = {".txt", ".text", ""}
-MAX_PAGE_BYTES = 20 * 1024 * 1024
-"""A scraped page larger than this is not one article: it is skipped."""
+Reader = Callable[[Path, str, list[str]], Iterator[Article]]
 
-__all__ = ["SourceFile", "SourceRead", "discover", "read_source", "parse_scraped", "read_jsonl"]
+
+@dataclass(frozen=True)
+class Format:
+    """An input format: its name, the file name endings that call for it, and its reader."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Reader
+
+
+FORMATS = (
+    Format("scraped text", (".txt", ".text", ""), text.read),
+    Format("JSON Lines", (".jsonl", ".ndjson"), jsonl.read),
+    Format("HTML", (".html", ".htm", ".html.gz", ".htm.gz"), html.read),
+    Format("WARC", (".warc", ".warc.gz"), warc.read),
+)
+"""Every supported input format; ``""`` stands for a file name without a suffix."""
+
+SUPPORTED_TYPES = ", ".join(suffix or "no suffix" for fmt in FORMATS for suffix in fmt.suffixes)
+
+__all__ = [
+    "FORMATS",
+    "MAX_PAGE_BYTES",
+    "Format",
+    "SourceFile",
+    "SourceRead",
+    "decode",
+    "discover",
+    "format_for",
+    "parse_scraped",
+    "read_jsonl",
+    "read_source",
+]
+
+
+def format_for(path: Path) -> Format | None:
+    """The format a file's name calls for (the longest matching ending wins), or None."""
+    name = path.name.lower()
+    matches = [(len(suffix), fmt) for fmt in FORMATS for suffix in fmt.suffixes if suffix and name.endswith(suffix)]
+    if matches:
+        return max(matches, key=lambda match: match[0])[1]
+    if not path.suffix:
+        return next((fmt for fmt in FORMATS if "" in fmt.suffixes), None)
+    return None
 
 
 @dataclass(frozen=True)
@@ -40,8 +86,12 @@ class SourceFile:
     source_id: str
 
     @property
+    def format(self) -> Format | None:
+        return format_for(self.path)
+
+    @property
     def is_jsonl(self) -> bool:
-        return self.path.suffix.lower() in JSONL_SUFFIXES
+        return self.format is not None and self.format.read is jsonl.read
 
 
 @dataclass
@@ -92,9 +142,10 @@ def _add(files: dict[str, SourceFile], errors: list[SourceError], path: Path, so
     except UnicodeEncodeError:
         errors.append(SourceError(_shown(path), "file name is not valid UTF-8, skipped (rename the file)"))
         return
-    suffix = path.suffix.lower()
-    if suffix not in JSONL_SUFFIXES | TEXT_SUFFIXES:
-        errors.append(SourceError(str(path), f"not a supported file type ({suffix}); expected .txt or .jsonl"))
+    if format_for(path) is None:
+        errors.append(
+            SourceError(str(path), f"not a supported file type ({path.suffix.lower()}); supported: {SUPPORTED_TYPES}")
+        )
         return
     if source_id in files and files[source_id].path != path:
         errors.append(SourceError(str(path), f"same id {source_id!r} as {files[source_id].path}, skipped"))
@@ -135,86 +186,23 @@ def _reason(exc: OSError) -> str:
     return (exc.strerror or str(exc)).lower()
 
 
-def decode(data: bytes, path: str, problems: list[str]) -> str:
-    """Bytes to text: UTF-8 (BOM dropped), UTF-16 with a BOM, else cp1252 (noted in problems)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
-    if b"\x00" in data[:8192]:
-        raise SourceError(path, "binary file (it contains NUL bytes), skipped")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(f"{path}: not valid UTF-8 (byte {exc.start}), read as cp1252")
-        return data.decode("cp1252", errors="replace")
-
-
 def read_source(source: SourceFile) -> SourceRead:
-    """Read one file into articles. Raises SourceError when nothing can be read."""
+    """Read one file into articles, lazily. Raises SourceError when nothing can be read.
+
+    The first article is read here, so that a file that cannot be read at all
+    fails now; the others are read as the caller iterates, and problems met
+    on the way are appended to the returned ``problems`` list meanwhile.
+    """
     where = str(source.path)
+    fmt = source.format
+    if fmt is None:
+        raise SourceError(where, f"not a supported file type; supported: {SUPPORTED_TYPES}")
+    problems: list[str] = []
     try:
-        if source.is_jsonl:
-            return _read_jsonl_file(source)
-        size = source.path.stat().st_size
-        if size > MAX_PAGE_BYTES:
-            raise SourceError(
-                where,
-                f"{size / 2**20:.0f} MB is too large for one scraped page "
-                f"(limit {MAX_PAGE_BYTES // 2**20} MB), skipped",
-            )
-        data = source.path.read_bytes()
+        articles = iter(fmt.read(source.path, source.source_id, problems))
+        first = next(articles)
+    except StopIteration:
+        return SourceRead(articles=iter(()), problems=problems)
     except OSError as exc:
         raise SourceError(where, f"cannot read: {_reason(exc)}") from None
-    problems: list[str] = []
-    text = decode(data, where, problems)
-    if not text.strip():
-        raise SourceError(where, "empty file, skipped")
-    try:
-        article = parse_scraped(text, source.source_id, source=source.source_id)
-    except ValueError as exc:
-        raise SourceError(where, str(exc)) from None
-    return SourceRead(articles=iter([article]), problems=problems)
-
-
-def _read_jsonl_file(source: SourceFile) -> SourceRead:
-    where = str(source.path)
-    with open(source.path, "rb") as handle:
-        head = handle.read(8192)
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise SourceError(where, "binary file (it contains NUL bytes), skipped")
-    if not head.strip():
-        raise SourceError(where, "empty file, skipped")
-    result = SourceRead(articles=iter(()))
-
-    def lines() -> Iterator[str]:
-        with open(source.path, "rb") as handle:
-            number = 0
-            while raw := handle.readline(MAX_PAGE_BYTES + 1):
-                number += 1
-                if len(raw) > MAX_PAGE_BYTES:
-                    size = len(raw)
-                    while not raw.endswith(b"\n") and (raw := handle.readline(1 << 20)):
-                        size += len(raw)
-                    result.problems.append(
-                        f"{where}:{number}: a record of {size / 2**20:.0f} MB is too large for one article "
-                        f"(limit {MAX_PAGE_BYTES // 2**20} MB), line skipped"
-                    )
-                    yield "\n"  # keeps the line numbers of read_jsonl right
-                    continue
-                if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                    raw = raw[len(codecs.BOM_UTF8) :]
-                try:
-                    yield raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    result.problems.append(f"{where}:{number}: not valid UTF-8, read as cp1252")
-                    yield raw.decode("cp1252", errors="replace")
-
-    result.articles = _with_source(read_jsonl(lines(), where, result.problems), source.source_id)
-    return result
-
-
-def _with_source(articles: Iterator[Article], source_id: str) -> Iterator[Article]:
-    for article in articles:
-        article.source = source_id
-        yield article
+    return SourceRead(articles=chain([first], articles), problems=problems)

@@ -13,10 +13,57 @@ second record with an id already seen in the file is skipped the same way.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from ..documents import Article, Comment, DocDate, comment_id, parse_date
+from ..errors import SourceError
+from .raw import MAX_PAGE_BYTES
+
+
+def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
+    """Yield the articles of a JSON Lines file, line by line (the file is never read whole).
+
+    Raises SourceError for an empty or binary file; a line that is too large,
+    not UTF-8 or not a valid record is a problem, and the other lines are read.
+    """
+    where = str(path)
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SourceError(where, "binary file (it contains NUL bytes), skipped")
+    if not head.strip():
+        raise SourceError(where, "empty file, skipped")
+    for article in read_jsonl(_lines(path, problems), where, problems):
+        article.source = source_id
+        yield article
+
+
+def _lines(path: Path, problems: list[str]) -> Iterator[str]:
+    where = str(path)
+    with open(path, "rb") as handle:
+        number = 0
+        while raw := handle.readline(MAX_PAGE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_PAGE_BYTES:
+                size = len(raw)
+                while not raw.endswith(b"\n") and (raw := handle.readline(1 << 20)):
+                    size += len(raw)
+                problems.append(
+                    f"{where}:{number}: a record of {size / 2**20:.0f} MB is too large for one article "
+                    f"(limit {MAX_PAGE_BYTES // 2**20} MB), line skipped"
+                )
+                yield "\n"  # keeps the line numbers of read_jsonl right
+                continue
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                problems.append(f"{where}:{number}: not valid UTF-8, read as cp1252")
+                yield raw.decode("cp1252", errors="replace")
 
 
 def read_jsonl(lines: Iterable[str], path: str, problems: list[str]) -> Iterator[Article]:

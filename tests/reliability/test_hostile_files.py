@@ -375,3 +375,126 @@ def test_folder_without_permission_simulated(base, monkeypatch):
     named = [line for line in report.skipped if str(locked) in line]
     assert len(named) == 1 and "permission denied" in named[0].lower(), report.skipped
     assert_kept(index, before)
+
+
+# ----------------------------------------------------------------------------- hostile HTML and WARC
+def _gzip_of_zeros(path: Path, size: int, head: bytes = b"", tail: bytes = b"") -> None:
+    """A gzip file that expands to ``size`` bytes, written without holding them in memory."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b"\0" * (1 << 20)
+    with open(path, "wb") as handle:
+        handle.write(packer.compress(head))
+        for _ in range(size >> 20):
+            handle.write(packer.compress(block))
+        handle.write(packer.compress(tail) + packer.flush())
+
+
+def _warc_bomb(path: Path, good: Path) -> None:
+    """A .warc.gz: one gzip member whose record expands to 300 MB of zeros, then a good record."""
+    body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+    size = 300 << 20
+    head = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://bomb.example/\r\n"
+        b"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\nWARC-Date: 2023-01-01T00:00:00Z\r\n"
+        b"Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n" % (size + len(body))
+    )
+    _gzip_of_zeros(path, size, head + body, b"\r\n\r\n")
+    with open(path, "ab") as handle:
+        handle.write(good.read_bytes())
+
+
+def test_hostile_html_and_warc_files(tmp_path):
+    """Each hostile page or record is one message naming it (and its offset) with the reason; memory
+    stays bounded (the run is limited to 2 GB of address space) and everything else is indexed."""
+    import gzip
+    import resource
+
+    from searchkit import open_index
+
+    from ..warcs import page, write_warc
+
+    web = tmp_path / "web"
+    web.mkdir()
+    text = "The night ferry to the islands will run again from May, the operator said on Friday."
+    (web / "good.html").write_bytes(page("Night Ferry Returns", text))
+    _gzip_of_zeros(web / "bomb.html.gz", 200 << 20, b"<html><body><p>")
+    (web / "huge.html").write_bytes(
+        b"<html><body>" + b"<p>lorem ipsum dolor sit amet</p>\n" * (50 * 2**20 // 34) + b"</body></html>"
+    )
+    (web / "deep.html").write_bytes(
+        b"<html><body>" + b"<div>" * 100_000 + b"deep" + b"</div>" * 100_000 + b"</body></html>"
+    )
+    (web / "binary.html").write_bytes(PNG * 50)
+    russian = "Мэр открыл новый мост через реку после двух лет ремонта, и жители района смогли вернуться домой."
+    french = "Le café du théâtre a rouvert ses portes après l'été, avec une crêpe maison très appréciée."
+    (web / "cp1251-meta.html").write_bytes(
+        f'<html><head><meta charset="windows-1251"></head><body><h1>Мост</h1><p>{russian}</p></body></html>'.encode(
+            "cp1251"
+        )
+    )
+    (web / "cp1251-none.html").write_bytes(f"<html><body><h1>Мост</h1><p>{russian}</p></body></html>".encode("cp1251"))
+    (web / "cp1252-none.html").write_bytes(f"<html><body><h1>Café</h1><p>{french}</p></body></html>".encode("cp1252"))
+    (web / "latin1-meta.html").write_bytes(
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"></head>'
+        f"<body><h1>Café</h1><p>{french}</p></body></html>".encode("latin-1")
+    )
+
+    def record(name: str, title: str = "Pier Reopens"):
+        body = page(title, f"The pier reopened on Saturday after repairs to its deck ({name}).")
+        return ("response", f"https://ok.example/{name}", "200 OK", "text/html", body)
+
+    write_warc(tmp_path / "good.warc.gz", [record("after-bomb")])
+    _warc_bomb(web / "bomb.warc.gz", tmp_path / "good.warc.gz")
+    offsets = write_warc(web / "truncated.warc", [record("cut-1"), record("cut-2")])
+    with open(web / "truncated.warc", "r+b") as handle:
+        handle.truncate(offsets[1] + 300)
+    offsets_cl = write_warc(web / "wrong-length.warc", [record("length-1"), record("length-2"), record("length-3")])
+    data = (web / "wrong-length.warc").read_bytes()
+    at = data.index(b"Content-Length: ", offsets_cl[1]) + 16
+    end = data.index(b"\r\n", at)
+    (web / "wrong-length.warc").write_bytes(data[:at] + str(int(data[at:end]) - 40).encode() + data[end:])
+    offsets_http = write_warc(web / "broken-http.warc", [record("http-1"), record("http-2")])
+    data = (web / "broken-http.warc").read_bytes()
+    at = data.index(b"HTTP/1.1 200 OK", offsets_http[1])
+    (web / "broken-http.warc").write_bytes(data[:at] + b"\x01\x02 not a status" + data[at + 15 :])
+    write_warc(
+        web / "binary-record.warc.gz",
+        [("response", "https://bin.example/", "200 OK", "text/html", PNG * 50), record("after-binary")],
+    )
+    (web / "empty.warc").write_bytes(b"")
+    (web / "empty.warc.gz").write_bytes(gzip.compress(b""))
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    proc = run_cli("index", web, "--index", tmp_path / "index", timeout=120, preexec_fn=limit_memory)
+    assert proc.returncode == 0, proc.stderr
+    assert_no_traceback(proc)
+
+    def said(name: str, reason: str, offset: int | None = None) -> None:
+        where = f"{web / name}@{offset}" if offset is not None else str(web / name)
+        assert any(line.find(where) >= 0 and reason in line for line in proc.stderr.splitlines()), (name, proc.stderr)
+
+    said("bomb.html.gz", "gzip bomb")
+    said("huge.html", "too large")
+    said("deep.html", "nested more than 256 elements deep")
+    said("binary.html", "binary data")
+    said("bomb.warc.gz", "gzip bomb", 0)
+    said("truncated.warc", "truncated record", offsets[1])
+    said("wrong-length.warc", "wrong Content-Length", offsets_cl[1])
+    said("broken-http.warc", "broken HTTP headers", offsets_http[1])
+    said("binary-record.warc.gz", "binary data", 0)
+    said("empty.warc", "empty file")
+    said("empty.warc.gz", "no WARC record")
+    with open_index(tmp_path / "index") as index:
+        assert index.article("good.html").body == text
+        assert index.article("cp1251-meta.html").body == russian
+        assert index.article("cp1251-none.html").body == russian
+        assert index.article("cp1252-none.html").body == french
+        assert index.article("latin1-meta.html").body == french
+        assert index.article("https://ok.example/after-bomb").title == "Pier Reopens"
+        ids = {stored["id"] for stored in index.searcher().documents()}
+    warc_pages = {page_id.rsplit("/", 1)[1] for page_id in ids if page_id.startswith("https://")}
+    assert warc_pages == {"after-bomb", "cut-1", "length-1", "length-3", "http-1", "after-binary"}

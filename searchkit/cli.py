@@ -106,8 +106,11 @@ def _report_problems(report, limit: int = 20) -> None:
 )
 @click.option("--strict", is_flag=True, help="Exit 2 when any file was skipped.")
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for another writer.")
+@click.option(
+    "--checksum", is_flag=True, help="Compare every file's content, not only its size and time (slower, like rsync -c)."
+)
 @format_option
-def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, output_format):
+def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checksum, output_format):
     """Index PATHS (files or folders; default ./corpus) into the index.
 
     Incremental: only new and changed files are read, and documents of deleted
@@ -134,6 +137,7 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, output
                 progress=progress,
                 on_wait=_echo_err,
                 lock_timeout=lock_timeout,
+                checksum=checksum,
             )
     except SearchkitError as error:
         _fail(error)
@@ -246,7 +250,7 @@ def show_command(article_id, index_path, output_format, no_color):
 
     try:
         with open_index(_resolve_index(index_path)) as index:
-            article = index.article(article_id.split("#c")[0] if "#c" in article_id else article_id)
+            article = index.article(article_id)
     except SearchkitError as error:
         _fail(error)
     if output_format == "json":

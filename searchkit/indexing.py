@@ -347,7 +347,9 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=Fal
             for outcome in batch.outcomes:
                 if _record(outcome, writer, state, fresh, report):
                     written.append((batch.segment, outcome))
-        replaced = set(gone) | {outcome.source.source_id for _, outcome in written if outcome.existed}
+        # what the writer deletes: files gone, and every file written (also a new one: a run
+        # killed after its commit but before its state was saved left documents under its id)
+        replaced = set(gone) | {outcome.source.source_id for _, outcome in written}
         renamed = _unique_ids(ix, written, replaced, fresh, report)
         if renamed is not None:
             new_segments.append(renamed)

@@ -375,21 +375,13 @@ def _unique_ids(ix, written: list, replaced: set[str], fresh: bool, report: Inde
     A renamed article's documents are deleted from the segment they were
     written to and written again, with the new ids, to one more segment.
     """
-    searcher = None if fresh else ix.searcher()
+    in_index = None if fresh else _IdsInIndex(ix.searcher(), replaced, sum(len(o.ids) for _, o in written))
     try:
-        replaced_docs: set[int] = set()
-        if searcher is not None:
-            for source_id in replaced:
-                replaced_docs.update(searcher.docs_for_query(Term(f.SOURCE, source_id)))
 
         def holder(article_id: str) -> str | None:
             if article_id in used:
                 return used[article_id]
-            if searcher is not None:
-                for docnum in searcher.docs_for_query(Term(f.ID_FIELD, article_id)):
-                    if docnum not in replaced_docs:
-                        return searcher.stored_fields(docnum).get(f.SOURCE, "")
-            return None
+            return in_index.holder(article_id) if in_index is not None else None
 
         used: dict[str, str] = {}
         renames: dict[int, tuple[object, dict]] = {}
@@ -414,11 +406,43 @@ def _unique_ids(ix, written: list, replaced: set[str], fresh: bool, report: Inde
                 per_segment = renames.setdefault(id(segment), (segment, {}))[1]
                 per_segment.setdefault((source_id, article_id), {})[occurrences[article_id]] = new_id
     finally:
-        if searcher is not None:
-            searcher.close()
+        if in_index is not None:
+            in_index.searcher.close()
     if not renames:
         return None
     return _rewrite_renamed(ix, list(renames.values()))
+
+
+class _IdsInIndex:
+    """Which article ids the committed index holds, outside the files this run replaces."""
+
+    LOOKUP_COST = 100
+    """One id looked up costs about as much as this many documents read from a column."""
+
+    def __init__(self, searcher, replaced: set[str], lookups: int):
+        self.searcher = searcher
+        self.replaced_docs: set[int] = set()
+        for source_id in replaced:
+            self.replaced_docs.update(searcher.docs_for_query(Term(f.SOURCE, source_id)))
+        self.held: set[str] | None = None
+        reader = searcher.reader()
+        if lookups * self.LOOKUP_COST > reader.doc_count_all():  # many ids: read every article id once
+            self.held = set()
+            for leaf, offset in reader.leaf_readers():
+                if not leaf.has_column(f.ARTICLE_ID):
+                    continue
+                for docnum, value in enumerate(leaf.column_reader(f.ARTICLE_ID)):
+                    if docnum + offset not in self.replaced_docs and not leaf.is_deleted(docnum):
+                        self.held.add(value)
+
+    def holder(self, article_id: str) -> str | None:
+        """The source id of the file whose article holds ``article_id``, or None."""
+        if self.held is not None and article_id not in self.held:
+            return None
+        for docnum in self.searcher.docs_for_query(Term(f.ID_FIELD, article_id)):
+            if docnum not in self.replaced_docs:
+                return self.searcher.stored_fields(docnum).get(f.SOURCE, "")
+        return None
 
 
 def _rewrite_renamed(ix, renames: list[tuple[object, dict]]):

@@ -204,7 +204,14 @@ def test_an_unreadable_folder_keeps_its_documents(tmp_path):
 
 
 # ----------------------------------------------------------------------------- duplicate article ids
-def test_duplicate_jsonl_ids_across_files_are_renamed_and_reported(tmp_path):
+@pytest.fixture(params=["lookups", "column"])
+def id_check(request, monkeypatch):
+    """Run with ids looked up one by one in the index, and with every article id read at once."""
+    monkeypatch.setattr(indexing._IdsInIndex, "LOOKUP_COST", 0 if request.param == "lookups" else 10**9)
+    return request.param
+
+
+def test_duplicate_jsonl_ids_across_files_are_renamed_and_reported(tmp_path, id_check):
     records = tmp_path / "records"
     write(records / "a.jsonl", json.dumps({"id": "r1", "title": "First Record", "text": "one"}) + "\n")
     write(
@@ -239,7 +246,7 @@ def test_duplicate_jsonl_ids_across_files_are_renamed_and_reported(tmp_path):
     assert b_again.unchanged == 2
 
 
-def test_a_duplicate_in_a_later_run_is_renamed_against_the_index(tmp_path):
+def test_a_duplicate_in_a_later_run_is_renamed_against_the_index(tmp_path, id_check):
     write(tmp_path / "one" / "a.jsonl", json.dumps({"id": "k", "title": "Kept", "text": "one"}) + "\n")
     write(tmp_path / "two" / "b.jsonl", json.dumps({"id": "k", "title": "Later", "text": "two"}) + "\n")
     index = tmp_path / "ix"
@@ -249,7 +256,7 @@ def test_a_duplicate_in_a_later_run_is_renamed_against_the_index(tmp_path):
     assert articles(index) == {"k": "Kept", "k~2": "Later"}
 
 
-def test_a_jsonl_id_equal_to_a_page_path_does_not_take_its_comments(tmp_path):
+def test_a_jsonl_id_equal_to_a_page_path_does_not_take_its_comments(tmp_path, id_check):
     corpus = tmp_path / "corpus"
     write(corpus / "a.txt", page("Page Story", comments=("Page reply one.", "Page reply two.")))
     write(corpus / "z.jsonl", json.dumps({"id": "a.txt", "title": "Record Story", "text": "record"}) + "\n")
@@ -260,6 +267,10 @@ def test_a_jsonl_id_equal_to_a_page_path_does_not_take_its_comments(tmp_path):
         assert [c.id for c in opened.article("a.txt").comments] == ["a.txt#c1", "a.txt#c2"]
         record = opened.article("a.txt~2")
         assert (record.title, record.comments) == ("Record Story", [])
+    write(corpus / "a.txt", page("Page Story Edited", comments=("Page reply one.",)))
+    later = build_index([corpus], index)
+    assert (later.updated, later.problems) == (1, [])
+    assert articles(index) == {"a.txt": "Page Story Edited", "a.txt~2": "Record Story"}
 
 
 # ----------------------------------------------------------------------------- '#c' in names

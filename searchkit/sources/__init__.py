@@ -78,7 +78,8 @@ def discover(
     unsupported type, unreadable folders and symlink loops come back as errors.
     """
     files: list[SourceFile] = []
-    seen: set[str] = set()
+    seen: set[str] = set()  # resolved paths of the files listed
+    folders: dict[str, str] = {}  # folder -> its resolved path
     errors: list[SourceError] = []
     excluded = {os.path.realpath(path) for path in exclude}
     for given in paths:
@@ -91,11 +92,11 @@ def discover(
             base = Path(os.path.abspath(root))
             found = sorted((path.relative_to(root).as_posix(), path) for path in _walk(root, errors, excluded))
             for source_id, path in found:
-                _add(files, seen, errors, path, source_id, base)
+                _add(files, seen, errors, path, source_id, base, folders)
         elif not root.is_file():
             errors.append(SourceError(_shown(root), "not a regular file (a pipe, socket or device), skipped"))
         else:
-            _add(files, seen, errors, root, root.name, Path(os.path.abspath(root)).parent)
+            _add(files, seen, errors, root, root.name, Path(os.path.abspath(root)).parent, folders)
     return files, errors
 
 
@@ -104,7 +105,19 @@ def _shown(path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _add(files: list[SourceFile], seen: set[str], errors: list[SourceError], path: Path, source_id: str, root) -> None:
+def _resolved(path: Path, folders: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, resolving each folder once (realpath costs a stat per path part)."""
+    if path.is_symlink():
+        return os.path.realpath(path)
+    parent = str(path.parent)
+    if parent not in folders:
+        folders[parent] = os.path.realpath(parent)
+    return os.path.join(folders[parent], path.name)
+
+
+def _add(
+    files: list[SourceFile], seen: set[str], errors: list[SourceError], path: Path, source_id: str, root, folders
+) -> None:
     try:
         source_id.encode("utf-8")
     except UnicodeEncodeError:
@@ -114,7 +127,7 @@ def _add(files: list[SourceFile], seen: set[str], errors: list[SourceError], pat
     if suffix not in JSONL_SUFFIXES | TEXT_SUFFIXES:
         errors.append(SourceError(str(path), f"not a supported file type ({suffix}); expected .txt or .jsonl"))
         return
-    real = os.path.realpath(path)
+    real = _resolved(path, folders)
     if real in seen:
         return  # the same file by another path: one file on disk is read once
     seen.add(real)

@@ -1,11 +1,20 @@
 """Building and updating an index from input files.
 
 :func:`build_index` is incremental: it fingerprints every input file (size,
-modification time, and a content digest when those changed), re-reads only
-new and changed files, drops the documents of files that were deleted, and
-leaves the rest alone. A file that cannot be read is skipped and reported; the
-documents it had from an earlier run stay. ``rebuild=True`` writes a fresh
-Whoosh index beside the live one and switches to it only once it is complete.
+modification time, and a content digest when those changed, or always with
+``checksum=True``), re-reads only new and changed files, drops the documents
+of files that are gone, and leaves the rest alone. A file that cannot be read
+is skipped and reported; the documents it had from an earlier run stay.
+``rebuild=True`` writes a fresh Whoosh index beside the live one and switches
+to it only once it is complete.
+
+Ids (the README's "Ids" section): a file is known by its resolved path and
+keeps its source id across runs and roots (:func:`_plan`); a new file whose
+id another file holds gets its root's name in front (:func:`_free_id`); an
+article whose id another article holds, or that would read as a comment id,
+gets ``~2`` appended and is reported (:func:`_unique_ids`). The digest
+recorded for a file is taken after it was read, and only when it did not
+change meanwhile (:func:`_settled`).
 
 Only one process writes an index at a time (a lock file in the index folder);
 readers keep answering from the last commit meanwhile.
@@ -641,7 +650,9 @@ def _build_batches(ix, todo, jobs: int, progress, report: IndexReport) -> Iterat
     # Spawned, not forked: a worker must not inherit the write lock or the threads of the caller.
     context = multiprocessing.get_context("spawn")
     counters = context.Array("q", 2)  # files and articles done by every worker
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(counters,)) as pool:
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(counters, os.getpid())
+    ) as pool:
         futures = [pool.submit(_build_batch, folder, indexname, schema, batch) for batch in batches]
         try:
             for future in futures:
@@ -683,8 +694,13 @@ def _discard(futures, storage) -> None:
 _COUNTERS = None
 
 
-def _start_worker(counters) -> None:
-    """In each worker: share the progress counters, and die with the parent (Linux)."""
+def _start_worker(counters, parent: int) -> None:
+    """In each worker: share the progress counters, and die with the parent (Linux).
+
+    PR_SET_PDEATHSIG only covers a parent that dies after it is set; a parent
+    killed while this worker was still starting (importing, unpickling) is
+    seen by its pid: the worker then exits at once instead of waiting on its
+    queue forever."""
     global _COUNTERS
     _COUNTERS = counters
     try:
@@ -694,6 +710,8 @@ def _start_worker(counters) -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: a killed run leaves no orphans
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None) -> _Batch:

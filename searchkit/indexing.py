@@ -37,7 +37,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
-from whoosh.reading import SegmentReader
+from whoosh.reading import SegmentReader, TermNotFound
 
 from . import schema as f
 from .documents import Article, comment_id, parse_comment_id, to_datetime
@@ -409,7 +409,8 @@ def _unique_ids(ix, written: list, replaced: set[str], fresh: bool, report: Inde
                     if holder(candidate) is None
                 )
                 used[new_id] = source_id
-                where = f"{outcome.source.path}" + (f":{line}" if line else f" (offset {offset})" if offset else "")
+                where = str(outcome.source.path)
+                where += f":{line}" if line is not None else f" (offset {offset})" if offset is not None else ""
                 reason = f"is already used by {held_by}" if held_by is not None else "would read as a comment id"
                 report.problems.append(f"{where}: id {article_id!r} {reason}; indexed as {new_id!r}")
                 per_segment = renames.setdefault(id(segment), (segment, {}))[1]
@@ -464,7 +465,7 @@ def _rewrite_renamed(ix, renames: list[tuple[object, dict]]):
                 for (source_id, article_id), by_occurrence in wanted.items():
                     try:
                         docnums = sorted(reader.postings(f.ARTICLE_ID, article_id).all_ids())
-                    except Exception:  # noqa: BLE001 - TermNotFound: nothing to rename
+                    except TermNotFound:
                         continue
                     occurrence, new_id = 0, None
                     for docnum in docnums:

@@ -349,3 +349,21 @@ def test_checksum_mode_sees_edits_that_keep_size_and_mtime(tmp_path):
     assert articles(index) == {"a.txt": "Melon Story"}
     again = build_index([pages], index, checksum=True)
     assert (again.updated, again.unchanged) == (0, 1)
+
+
+def test_discover_lists_a_file_once_whatever_paths_lead_to_it(tmp_path, monkeypatch):
+    from searchkit.sources import discover
+
+    pages = tmp_path / "pages"
+    write(pages / "a.txt", page("Apple Story"))
+    write(pages / "nested" / "b.txt", page("Banana Story"))
+    (pages / "alias.txt").symlink_to(pages / "nested" / "b.txt")
+    write(pages / "ix" / "searchkit.json", "{}")
+    monkeypatch.chdir(tmp_path)
+    files, errors = discover(["pages", pages, pages / "nested", "pages/a.txt"])
+    assert errors == []
+    real = os.path.realpath(pages)
+    assert [(f.source_id, f.root, f.real) for f in files] == [
+        ("a.txt", pages, os.path.join(real, "a.txt")),
+        ("alias.txt", pages, os.path.join(real, "nested", "b.txt")),
+    ]

@@ -6,7 +6,8 @@ a folder inside a root (``r1/nested``, sometimes given as a root of its own), a 
 symlink (``current``, pointed at ``c1`` or ``c2``) and a folder no root reaches (``outside``).
 Random operations change it: add, edit, edit keeping size and modification time (the next run
 uses checksum mode), delete, rename (also across roots), symlinks added, removed and pointed
-elsewhere (to files outside the roots, to files of another root, left dangling), a file
+elsewhere (to files outside the roots, to files of another root, left dangling; links to
+folders too), a file
 replaced by a folder of the same name, the symlinked root switched, JSON Lines files whose
 record ids repeat across files or look like page paths and comment ids. File names include
 ``#c`` (``note#c1``, ``#climate.txt``) and repeat across folders.
@@ -131,7 +132,7 @@ class World:
     # ------------------------------------------------------------------ operations
     def step(self) -> None:
         files, links = self.regular_files(), self.links()
-        choices = ["add", "add", "add", "link", "switch"]
+        choices = ["add", "add", "add", "link", "dirlink", "switch"]
         if files:
             choices += ["edit", "edit", "sneaky", "delete", "rename", "folder"]
         if links:
@@ -202,6 +203,15 @@ class World:
         path.symlink_to(target)
         self.log.append(f"link {self.rel(path)} -> {self.rel(target)}")
 
+    def op_dirlink(self, files, links) -> None:
+        folder = self.rng.choice([f for f in self.folders() if f != self.root])
+        target = self.rng.choice([f for f in self.folders() if f != self.root])
+        path = folder / self.rng.choice(["alias", "more", "linked"])
+        if os.path.lexists(path) or target == folder or target in folder.parents:
+            return  # a link to its own folder or above it would be a loop
+        path.symlink_to(target, target_is_directory=True)
+        self.log.append(f"link folder {self.rel(path)} -> {self.rel(target)}")
+
     def op_unlink(self, files, links) -> None:
         path = self.rng.choice(links)
         path.unlink()
@@ -239,8 +249,13 @@ class World:
     def expected(self) -> Counter:
         """(title, body, comment count) of every article of every file the roots reach, each file once."""
         reals: dict[str, Path] = {}
+        folders_seen: set[str] = set()
         for name in ("r1", "r2", "current"):
             for folder, dirnames, filenames in os.walk(self.root / name, followlinks=True):
+                if os.path.realpath(folder) in folders_seen:
+                    dirnames[:] = []
+                    continue
+                folders_seen.add(os.path.realpath(folder))
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")]
                 for filename in filenames:
                     path = Path(folder, filename)

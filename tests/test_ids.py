@@ -367,3 +367,24 @@ def test_discover_lists_a_file_once_whatever_paths_lead_to_it(tmp_path, monkeypa
         ("a.txt", pages, os.path.join(real, "a.txt")),
         ("alias.txt", pages, os.path.join(real, "nested", "b.txt")),
     ]
+
+
+def test_duplicates_across_worker_processes_are_renamed(tmp_path):
+    """Files read by two worker processes, each writing its own segment, duplicates in both."""
+    records = tmp_path / "records"
+    filler = "the ferry council met on the river bank about the wheat harvest budget " * 20
+    for part in range(2):
+        lines = [json.dumps({"id": f"p{part}-{n}", "title": f"Part {part} {n}", "text": filler}) for n in range(900)]
+        lines.append(json.dumps({"id": "shared", "title": f"Shared {part}", "text": "x", "comments": [{"text": "c"}]}))
+        write(records / f"part-{part}.jsonl", "\n".join(lines) + "\n")
+    assert sum(path.stat().st_size for path in records.iterdir()) > indexing.PARALLEL_FROM_BYTES
+    index = tmp_path / "ix"
+    report = build_index([records], index, jobs=2)
+    assert report.problems == [
+        f"{records / 'part-1.jsonl'}:901: id 'shared' is already used by part-0.jsonl; indexed as 'shared~2'"
+    ]
+    found = articles(index)
+    assert len(found) == 1802 and (found["shared"], found["shared~2"]) == ("Shared 0", "Shared 1")
+    with open_index(index) as opened:
+        assert [c.id for c in opened.article("shared~2").comments] == ["shared~2#c1"]
+        assert opened.stats().comments == 2

@@ -168,8 +168,11 @@ def _report_problems(report, limit: int = 20) -> None:
 )
 @click.option("--strict", is_flag=True, help="Exit 2 when any file was skipped.")
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for another writer.")
+@click.option(
+    "--checksum", is_flag=True, help="Compare every file's content, not only its size and time (slower, like rsync -c)."
+)
 @format_option
-def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, output_format):
+def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checksum, output_format):
     """Index PATHS (files or folders; default ./corpus) into the index.
 
     Incremental: only new and changed files are read, and documents of deleted
@@ -196,6 +199,7 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, output
                 progress=progress,
                 on_wait=_echo_err,
                 lock_timeout=lock_timeout,
+                checksum=checksum,
             )
     except SearchkitError as error:
         _fail(error)
@@ -440,7 +444,7 @@ def similar_command(doc_id, index_path, limit, output_format, color, no_color):
     try:
         with _open(index_path) as index:
             similar = index.similar(doc_id, limit=limit)
-            article = _article(index, similar.of)
+            article = index.article(similar.of)
     except SearchkitError as error:
         _fail(error)
     if output_format == "json":
@@ -451,18 +455,6 @@ def similar_command(doc_id, index_path, limit, output_format, color, no_color):
         click.echo(similar_text(similar, article.title, paint, _width(), article.id), color=paint.enabled)
     if not similar.results.hits:
         sys.exit(EXIT_NO_HITS)
-
-
-def _article(index, doc_id: str):
-    """The article of ``doc_id``, an article id or a comment id (``news/a.txt#c3``)."""
-    from .errors import SearchkitError
-
-    try:
-        return index.article(doc_id)
-    except SearchkitError:
-        if "#c" not in doc_id:
-            raise
-        return index.article(doc_id.rsplit("#c", 1)[0])  # a library that takes article ids only
 
 
 def _open(index_path):
@@ -493,7 +485,7 @@ def show_command(article_id, index_path, output_format, color, no_color):
 
     try:
         with _open(index_path) as index:
-            article = _article(index, article_id)
+            article = index.article(article_id)
     except SearchkitError as error:
         _fail(error)
     if output_format == "json":

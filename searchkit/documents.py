@@ -6,7 +6,9 @@ indexer stores them and :func:`searchkit.Index.article` gives them back.
 Ids are stable across runs: an article read from a file is identified by the
 file's path relative to the folder given to ``index`` (``news/putin-call.txt``),
 a JSON Lines record by its own ``id``; the n-th comment under an article (page
-order, from 1) is ``<article id>#c<n>``.
+order, from 1) is ``<article id>#c<n>`` (:func:`comment_id`). The indexer makes
+sure no article id ends in ``#c`` and a number, so :func:`parse_comment_id`
+reads any id back without ambiguity (see ``searchkit.indexing``).
 """
 
 from __future__ import annotations
@@ -160,7 +162,19 @@ def source_location(source: str, line: int | None = None, offset: int | None = N
 
 
 def comment_id(article_id: str, position: int) -> str:
+    """The id of the ``position``-th comment (from 1) under ``article_id``: ``<article id>#c<n>``."""
     return f"{article_id}#c{position}"
+
+
+_COMMENT_ID = re.compile(r"(.+)#c([1-9][0-9]*)", re.S)
+
+
+def parse_comment_id(value: str) -> tuple[str, int] | None:
+    """The inverse of :func:`comment_id`: ``(article id, position)``, or None when ``value``
+    is not a comment id. The last ``#c<n>`` counts, so ``note#c1#c2`` is comment 2 of
+    ``note#c1`` (an article id itself never ends in ``#c<n>``)."""
+    match = _COMMENT_ID.fullmatch(value)
+    return (match.group(1), int(match.group(2))) if match else None
 
 
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))

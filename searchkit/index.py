@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - another Whoosh fork
     LENGTHS_COLUMN = STORED_COLUMN = None
 
 from . import schema as f
-from .documents import Article, Comment, DocDate
+from .documents import Article, Comment, DocDate, parse_comment_id
 from .errors import (
     IndexBuildingError,
     IndexBusyError,
@@ -365,16 +365,21 @@ class Index:
     def article(self, article_id: str) -> Article:
         """The article with this id and all its comments, in page order, with where it came
         from: ``url``, ``source`` (and ``line`` or ``offset``), the byline as ``author``, its
-        date at its precision (``Article.doc_date``) and each comment's own date."""
+        date at its precision (``Article.doc_date``) and each comment's own date.
+
+        A comment id (``news/a.txt#c3``) gives the article the comment is under.
+        """
         searcher = self.searcher()
         found = searcher.document(**{f.ID_FIELD: article_id, f.KIND: f.ARTICLE})
+        if found is None and (parsed := parse_comment_id(article_id)) is not None:
+            found = searcher.document(**{f.ID_FIELD: parsed[0], f.KIND: f.ARTICLE})
         if found is None:
             raise SearchkitError(
                 f"no article with id {article_id!r} in {self.path}", hint="ids are shown by `searchkit query`"
             )
         comments = [
             stored
-            for stored in searcher.documents(**{f.ARTICLE_ID: article_id})
+            for stored in searcher.documents(**{f.ARTICLE_ID: found[f.ID_FIELD]})
             if stored.get(f.KIND) == f.COMMENT_KIND
         ]
         comments.sort(key=lambda stored: stored.get(f.POSITION) or 0)

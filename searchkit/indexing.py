@@ -1,11 +1,20 @@
 """Building and updating an index from input files.
 
 :func:`build_index` is incremental: it fingerprints every input file (size,
-modification time, and a content digest when those changed), re-reads only
-new and changed files, drops the documents of files that were deleted, and
-leaves the rest alone. A file that cannot be read is skipped and reported; the
-documents it had from an earlier run stay. ``rebuild=True`` writes a fresh
-Whoosh index beside the live one and switches to it only once it is complete.
+modification time, and a content digest when those changed, or always with
+``checksum=True``), re-reads only new and changed files, drops the documents
+of files that are gone, and leaves the rest alone. A file that cannot be read
+is skipped and reported; the documents it had from an earlier run stay.
+``rebuild=True`` writes a fresh Whoosh index beside the live one and switches
+to it only once it is complete.
+
+Ids (the README's "Ids" section): a file is known by its resolved path and
+keeps its source id across runs and roots (:func:`_plan`); a new file whose
+id another file holds gets its root's name in front (:func:`_free_id`); an
+article whose id another article holds, or that would read as a comment id,
+gets ``~2`` appended and is reported (:func:`_unique_ids`). The digest
+recorded for a file is taken after it was read, and only when it did not
+change meanwhile (:func:`_settled`).
 
 Only one process writes an index at a time (a lock file in the index folder);
 readers keep answering from the last commit meanwhile.
@@ -14,21 +23,24 @@ readers keep answering from the last commit meanwhile.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import shutil
+import stat
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.reading import SegmentReader
+from whoosh.query import Term
+from whoosh.reading import SegmentReader, TermNotFound
 
 from . import schema as f
-from .documents import Article, to_datetime
+from .documents import Article, comment_id, parse_comment_id, to_datetime
 from .errors import IndexVersionError, SearchkitError, SourceError
 from .index import IndexState, default_index_path, write_lock
 from .segments import SegmentBuilder, remove_segment_files
@@ -107,6 +119,7 @@ def build_index(
     progress: ProgressCallback | None = None,
     on_wait: Callable[[str], None] | None = None,
     lock_timeout: float = 30.0,
+    checksum: bool = False,
 ) -> IndexReport:
     """Index ``paths`` (files or folders; default ``./corpus``) into ``index_path``.
 
@@ -114,7 +127,9 @@ def build_index(
     per core, at most :data:`MAX_DEFAULT_JOBS`) read and index batches of
     files side by side. Returns an :class:`IndexReport`; raises
     :class:`~searchkit.errors.SearchkitError` subclasses when the index itself
-    cannot be written (busy, damaged, disk full).
+    cannot be written (busy, damaged, disk full). ``checksum=True`` compares
+    the content of every known file (a digest), not only its size and
+    modification time: an edit that keeps both is picked up too.
 
     ``progress``, when given, is called as ``progress(files_done,
     files_total, articles_done)``: ``files_total`` counts the new and changed
@@ -135,9 +150,9 @@ def build_index(
         state = None if rebuild else IndexState.load(folder, with_files=True)
         if state is not None:
             state.check_version(folder)
-        files, errors = discover(paths)
+        files, errors = discover(paths, exclude=[folder])
         report.skipped.extend(str(error) for error in errors)
-        roots = [Path(p).resolve() for p in paths]
+        roots = [(Path(os.path.abspath(p)), Path(os.path.realpath(p))) for p in paths]
         try:
             old_state = IndexState.load(folder)
         except IndexVersionError:
@@ -156,7 +171,7 @@ def build_index(
                 writer_index = _open_whoosh(folder, state)
                 fresh = False
             try:
-                _update(writer_index, state, files, roots, fresh, jobs, progress, report)
+                _update(writer_index, state, files, roots, fresh, jobs, progress, report, checksum)
             finally:
                 writer_index.close()
             state.save(folder)
@@ -214,66 +229,134 @@ def _remove_generation(folder: Path, indexname: str) -> None:
                 pass
 
 
-def _plan(state: IndexState, files: list[SourceFile], roots: list[Path], fresh: bool, report: IndexReport):
-    """Sort files into new, changed and unchanged; find files that are gone."""
-    todo: list[tuple[SourceFile, dict, bool]] = []
-    seen = set()
+def _plan(state: IndexState, files: list[SourceFile], roots, fresh: bool, checksum: bool, report: IndexReport):
+    """Sort files into new, changed and unchanged; find files that are gone; give new files their ids.
+
+    A file found again (the same resolved path, and the path it was recorded
+    under still leads to it) keeps its source id, whatever root named it this
+    time. A recorded file not found again is gone when its path no longer
+    leads to it (deleted, renamed, a dangling symlink, replaced by a folder, a
+    symlinked root switched elsewhere) or when the same file is now known
+    under another id; one that cannot be looked at (an unreadable folder) is
+    kept. New files then get their ids (:func:`_free_id`).
+    """
+    by_real: dict[str, str] = {}
+    for source_id, entry in state.files.items():
+        by_real.setdefault(_real_of(entry), source_id)
+    slots: list[tuple[SourceFile, dict, bool] | None] = []
+    new: list[tuple[int, SourceFile, dict]] = []
+    matched: set[str] = set()
     for source in files:
-        seen.add(source.source_id)
         try:
             stamp = fingerprint(source.path)
         except OSError as exc:
             report.skipped.append(f"{source.path}: cannot read: {exc.strerror or exc}")
             continue
-        old = None if fresh else state.files.get(source.source_id)
-        if old and old.get("size") == stamp["size"] and old.get("mtime_ns") == stamp["mtime_ns"]:
+        known = None if fresh else _known_id(state, by_real, source)
+        if known is None:
+            new.append((len(slots), source, stamp))
+            slots.append(None)
+            continue
+        matched.add(known)
+        source = replace(source, source_id=known)
+        old = state.files[known]
+        if not checksum and old.get("size") == stamp["size"] and old.get("mtime_ns") == stamp["mtime_ns"]:
             report.unchanged += 1
             continue
-        if old:
-            try:
-                stamp["digest"] = file_digest(source.path)
-            except OSError as exc:
-                report.skipped.append(f"{source.path}: cannot read: {exc.strerror or exc}")
-                continue
-            if old.get("digest") == stamp["digest"]:
-                old.update(stamp)
-                report.unchanged += 1
-                continue
-        todo.append((source, stamp, old is not None))
+        try:
+            stamp["digest"] = file_digest(source.path)
+        except OSError as exc:
+            report.skipped.append(f"{source.path}: cannot read: {exc.strerror or exc}")
+            continue
+        if old.get("digest") is not None and old.get("digest") == stamp["digest"]:
+            old.update(stamp)
+            report.unchanged += 1
+            continue
+        slots.append((source, stamp, True))
+    reals = {source.real for source in files}
     gone = [
         source_id
         for source_id, entry in state.files.items()
-        if source_id not in seen and _under(Path(entry.get("path", "")), roots) and _vanished(Path(entry["path"]))
+        if source_id not in matched and (_real_of(entry) in reals or (_in_roots(entry, roots) and _gone(entry)))
     ]
-    return todo, gone
+    taken = set(state.files) - set(gone)
+    for position, source, stamp in new:
+        source_id = _free_id(source, taken)
+        taken.add(source_id)
+        slots[position] = (replace(source, source_id=source_id), stamp, False)
+    return [slot for slot in slots if slot is not None], gone
 
 
-def _vanished(path: Path) -> bool:
-    """True only when the file is known to be gone (not when it cannot be looked at)."""
+def _real_of(entry: dict) -> str:
+    """The resolved path of a recorded file (indexes before ids by identity recorded only that)."""
+    return entry.get("real") or entry.get("path", "")
+
+
+def _known_id(state: IndexState, by_real: dict[str, str], source: SourceFile) -> str | None:
+    """The id ``source`` is recorded under, if the path it was recorded by still leads to it."""
+    source_id = by_real.get(source.real)
+    if source_id is None:
+        return None
+    recorded = state.files[source_id].get("path", "")
+    if recorded == os.path.abspath(source.path):
+        return source_id
+    if os.path.realpath(recorded) == source.real and os.path.isfile(recorded):
+        return source_id
+    return None
+
+
+def _gone(entry: dict) -> bool:
+    """True when the recorded path no longer leads to the recorded file (not when it cannot be looked at)."""
+    path = entry.get("path", "")
     try:
-        path.stat()
+        info = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return True
     except OSError:
         return False
-    return False
+    if not stat.S_ISREG(info.st_mode):
+        return True
+    return os.path.realpath(path) != _real_of(entry)
 
 
-def _under(path: Path, roots: list[Path]) -> bool:
-    return any(path == root or root in path.parents for root in roots)
+def _in_roots(entry: dict, roots) -> bool:
+    """True when a recorded file lies under one of this run's roots (as spelled, or resolved)."""
+    path, real = Path(entry.get("path", "")), Path(_real_of(entry))
+    return any(
+        path == spelled or spelled in path.parents or real == resolved or resolved in real.parents
+        for spelled, resolved in roots
+    )
 
 
-def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
+def _free_id(source: SourceFile, taken: set[str]) -> str:
+    """The id of a new file: its path relative to its root, unless another file holds that id;
+    then the root's name in front (``scrape-june/page-001.txt``), then its parents' too, then
+    ``~2``, ``~3``... An id that would read as a comment id (``note#c1``) is taken too."""
+    wanted = source.source_id
+    candidates = [wanted]
+    if source.root is not None:
+        prefix = ""
+        for part in reversed(source.root.parts[1:]):
+            prefix = f"{part}/{prefix}"
+            candidates.append(prefix + wanted)
+    numbered = (f"{wanted}~{n}" for n in itertools.count(2))
+    return next(c for c in itertools.chain(candidates, numbered) if c not in taken and parse_comment_id(c) is None)
+
+
+def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=False) -> None:
     """Delete what is gone or changed, write new segments for new and changed files, commit once.
 
     Files are cut into batches (:func:`_batches`); each batch becomes one new
     segment (or a few, see :func:`_build_batch`), built by :class:`~searchkit.segments.SegmentBuilder` in a worker
     process when ``jobs > 1``. Whoosh's writer only deletes the old documents
-    of changed files and commits the new segments with the old ones.
+    of changed files and commits the new segments with the old ones. Before
+    the commit, :func:`_unique_ids` renames the articles whose id another
+    article already holds.
     """
-    todo, gone = _plan(state, files, roots, fresh, report)
+    todo, gone = _plan(state, files, roots, fresh, checksum, report)
     writer = ix.writer()  # adds no documents: it deletes, then commits the new segments
     new_segments = []
+    written: list[tuple[object, _FileOutcome]] = []
     try:
         for source_id in gone:
             writer.delete_by_term(f.SOURCE, source_id)
@@ -283,7 +366,14 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
             new_segments.extend(batch.segments)
             state.words.update(batch.words)
             for outcome in batch.outcomes:
-                _record(outcome, writer, state, fresh, report)
+                if _record(outcome, writer, state, fresh, report):
+                    written.append((tuple(batch.segments), outcome))
+        # what the writer deletes: files gone, and every file written (also a new one: a run
+        # killed after its commit but before its state was saved left documents under its id)
+        replaced = set(gone) | {outcome.source.source_id for _, outcome in written}
+        renamed = _unique_ids(ix, written, replaced, fresh, report)
+        if renamed is not None:
+            new_segments.append(renamed)
         merge = _merge_small_segments(ix, writer.segments, new_segments)
         if merge is not None and merge.segment is not None:
             new_segments.append(merge.segment)
@@ -291,14 +381,144 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report) -> None:
     except BaseException:
         _cancel(ix, writer, new_segments)
         raise
-    for entry in state.files.values():
-        if entry.get("digest") is None:
-            entry["digest"] = _safe_digest(Path(entry["path"]))
+
+
+def _unique_ids(ix, written: list, replaced: set[str], fresh: bool, report: IndexReport):
+    """Give every article of this run an id no other article holds; returns the segment of the
+    renamed documents, or None when nothing was renamed.
+
+    The rule: files in the order they were listed, articles in file order; an
+    article whose id is already held (by an article of an earlier file or an
+    earlier record of its file in this run, or by one already in the index
+    that this run does not replace) gets ``~2`` (or the next free number)
+    appended, and so does an id that would read as a comment id
+    (``#c<n>`` at its end). Each rename is reported as ``path:LINE``.
+    A renamed article's documents are deleted from the segment they were
+    written to and written again, with the new ids, to one more segment.
+    """
+    in_index = None if fresh else _IdsInIndex(ix.searcher(), replaced, sum(len(o.ids) for _, o in written))
+    try:
+
+        def holder(article_id: str) -> str | None:
+            if article_id in used:
+                return used[article_id]
+            return in_index.holder(article_id) if in_index is not None else None
+
+        used: dict[str, str] = {}
+        renames: dict[int, tuple[object, dict]] = {}
+        for segments, outcome in written:
+            source_id = outcome.source.source_id
+            occurrences: Counter = Counter()
+            for article_id, line, offset in outcome.ids:
+                occurrences[article_id] += 1
+                held_by = holder(article_id)
+                if held_by is None and parse_comment_id(article_id) is None:
+                    used[article_id] = source_id
+                    continue
+                new_id = next(
+                    candidate
+                    for candidate in (f"{article_id}~{n}" for n in itertools.count(2))
+                    if holder(candidate) is None
+                )
+                used[new_id] = source_id
+                where = str(outcome.source.path)
+                where += f":{line}" if line is not None else f" (offset {offset})" if offset is not None else ""
+                reason = f"is already used by {held_by}" if held_by is not None else "would read as a comment id"
+                report.problems.append(f"{where}: id {article_id!r} {reason}; indexed as {new_id!r}")
+                per_batch = renames.setdefault(id(segments), (segments, {}))[1]
+                per_batch.setdefault((source_id, article_id), {})[occurrences[article_id]] = new_id
+    finally:
+        if in_index is not None:
+            in_index.searcher.close()
+    if not renames:
+        return None
+    return _rewrite_renamed(ix, list(renames.values()))
+
+
+class _IdsInIndex:
+    """Which article ids the committed index holds, outside the files this run replaces."""
+
+    LOOKUP_COST = 100
+    """One id looked up costs about as much as this many documents read from a column."""
+
+    def __init__(self, searcher, replaced: set[str], lookups: int):
+        self.searcher = searcher
+        self.replaced_docs: set[int] = set()
+        for source_id in replaced:
+            self.replaced_docs.update(searcher.docs_for_query(Term(f.SOURCE, source_id)))
+        self.held: set[str] | None = None
+        reader = searcher.reader()
+        if lookups * self.LOOKUP_COST > reader.doc_count_all():  # many ids: read every article id once
+            self.held = set()
+            for leaf, offset in reader.leaf_readers():
+                if not leaf.has_column(f.ARTICLE_ID):
+                    continue
+                for docnum, value in enumerate(leaf.column_reader(f.ARTICLE_ID)):
+                    if docnum + offset not in self.replaced_docs and not leaf.is_deleted(docnum):
+                        self.held.add(value)
+
+    def holder(self, article_id: str) -> str | None:
+        """The source id of the file whose article holds ``article_id``, or None."""
+        if self.held is not None and article_id not in self.held:
+            return None
+        for docnum in self.searcher.docs_for_query(Term(f.ID_FIELD, article_id)):
+            if docnum not in self.replaced_docs:
+                return self.searcher.stored_fields(docnum).get(f.SOURCE, "")
+        return None
+
+
+def _rewrite_renamed(ix, renames: list[tuple[tuple, dict]]):
+    """Delete the renamed articles' documents from their batch's segments and write them again,
+    renamed. A file's articles may span several segments of its batch: they are counted in
+    segment order, which is the order the file gave them."""
+    builder = SegmentBuilder(ix.storage, ix.indexname, ix.schema)
+    try:
+        for segments, wanted in renames:
+            occurrences: Counter = Counter()
+            for segment in segments:
+                reader = SegmentReader(ix.storage, ix.schema, segment)
+                try:
+                    for key, by_occurrence in wanted.items():
+                        _rename_in(reader, segment, key, by_occurrence, occurrences, builder)
+                finally:
+                    reader.close()
+        return builder.finish()
+    except BaseException:
+        builder.cancel()
+        raise
+
+
+def _rename_in(reader, segment, key: tuple[str, str], by_occurrence: dict, occurrences: Counter, builder) -> None:
+    """Move one (source, article id)'s renamed occurrences in one segment to ``builder``."""
+    source_id, article_id = key
+    try:
+        docnums = sorted(reader.postings(f.ARTICLE_ID, article_id).all_ids())
+    except TermNotFound:
+        return
+    new_id = None
+    for docnum in docnums:
+        stored = reader.stored_fields(docnum)
+        if stored.get(f.SOURCE) != source_id:
+            continue
+        if stored.get(f.KIND) == f.ARTICLE:
+            occurrences[key] += 1
+            new_id = by_occurrence.get(occurrences[key])
+        if new_id is None:
+            continue
+        segment.delete_document(docnum)
+        if stored.get(f.KIND) == f.ARTICLE:
+            stored[f.ID_FIELD] = new_id
+        else:
+            stored[f.ID_FIELD] = comment_id(new_id, stored.get(f.POSITION) or 0)
+        stored[f.ARTICLE_ID] = new_id
+        if stored.get(f.AUTHOR):
+            stored[f.AUTHOR_NAME] = stored[f.AUTHOR]
+        builder.add(stored)
 
 
 @dataclass
 class _FileOutcome:
-    """What reading one file gave: its documents went into the batch's segment."""
+    """What reading one file gave: its documents went into the batch's segments."""
 
     source: SourceFile
     stamp: dict
@@ -307,6 +527,8 @@ class _FileOutcome:
     articles: int = 0
     comments: int = 0
     problems: list[str] = field(default_factory=list)
+    ids: list[tuple[str, int | None, int | None]] = field(default_factory=list)
+    """(article id, line, offset) of each article written, in file order."""
 
 
 @dataclass
@@ -316,28 +538,30 @@ class _Batch:
     words: Counter
 
 
-def _record(outcome: _FileOutcome, writer, state: IndexState, fresh: bool, report: IndexReport) -> None:
-    """Account for one file of a finished batch; drop the documents its older version had."""
+def _record(outcome: _FileOutcome, writer, state: IndexState, fresh: bool, report: IndexReport) -> bool:
+    """Account for one file of a finished batch; drop the documents its older version had.
+    True when the file's documents were written."""
     source = outcome.source
     if outcome.error is not None:
         report.skipped.append(str(outcome.error))
-        return
+        return False
     report.problems.extend(outcome.problems)
     if not outcome.articles and outcome.problems:
         report.skipped.append(f"{source.path}: no readable article in the file")
-        return
+        return False
     if not fresh:
         writer.delete_by_term(f.SOURCE, source.source_id)
     report.articles += outcome.articles
     report.comments += outcome.comments
     stamp = outcome.stamp
     stamp.setdefault("digest", None)
-    stamp.update(path=str(source.path.resolve()), articles=outcome.articles)
+    stamp.update(path=os.path.abspath(source.path), real=source.real, articles=outcome.articles)
     state.files[source.source_id] = stamp
     if outcome.existed:
         report.updated += 1
     else:
         report.added += 1
+    return True
 
 
 def _commit(writer, new_segments: list, replaced=()) -> None:
@@ -449,7 +673,9 @@ def _build_batches(ix, todo, jobs: int, progress, report: IndexReport) -> Iterat
     # Spawned, not forked: a worker must not inherit the write lock or the threads of the caller.
     context = multiprocessing.get_context("spawn")
     counters = context.Array("q", 2)  # files and articles done by every worker
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(counters,)) as pool:
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(counters, os.getpid())
+    ) as pool:
         futures = [pool.submit(_build_batch, folder, indexname, schema, batch) for batch in batches]
         try:
             for future in futures:
@@ -491,8 +717,13 @@ def _discard(futures, storage) -> None:
 _COUNTERS = None
 
 
-def _start_worker(counters) -> None:
-    """In each worker: share the progress counters, and die with the parent (Linux)."""
+def _start_worker(counters, parent: int) -> None:
+    """In each worker: share the progress counters, and die with the parent (Linux).
+
+    PR_SET_PDEATHSIG only covers a parent that dies after it is set; a parent
+    killed while this worker was still starting (importing, unpickling) is
+    seen by its pid: the worker then exits at once instead of waiting on its
+    queue forever."""
     global _COUNTERS
     _COUNTERS = counters
     try:
@@ -502,6 +733,8 @@ def _start_worker(counters) -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: a killed run leaves no orphans
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None) -> _Batch:
@@ -536,6 +769,7 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
                             builder.add(document)
                         outcome.articles += 1
                         outcome.comments += len(article.comments)
+                        outcome.ids.append((article.id, article.line, article.offset))
                         text_bytes += len(article.body) + sum(len(comment.text) for comment in article.comments)
                         if text_bytes >= SEGMENT_TEXT_BYTES:
                             if (segment := builder.finish()) is not None:
@@ -546,6 +780,8 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
                         outcome.error = exc if isinstance(exc, SourceError) else _cannot_read(source, exc)
                     else:  # what was read before stays indexed
                         outcome.problems.append(f"{exc}; the {outcome.articles} articles before it were indexed")
+                if outcome.error is None:
+                    outcome.stamp = _settled(source, stamp, outcome.problems)
             outcomes.append(outcome)
             articles_done += outcome.articles
             if progress:
@@ -564,11 +800,19 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
     return _Batch(segments, outcomes, words)
 
 
-def _safe_digest(path: Path) -> str | None:
+def _settled(source: SourceFile, stamp: dict, problems: list[str]) -> dict:
+    """The fingerprint to record for a file just read: its digest, taken after the read, and
+    only if its size and modification time are still those seen before the read. A file that
+    changed meanwhile is recorded without them, so the next run reads it again."""
     try:
-        return file_digest(path)
+        digest = file_digest(source.path)
+        after = fingerprint(source.path)
     except OSError:
-        return None
+        after, digest = None, None
+    if after is not None and after["size"] == stamp["size"] and after["mtime_ns"] == stamp["mtime_ns"]:
+        return dict(stamp, digest=digest)
+    problems.append(f"{source.path}: changed while it was being indexed; the next run reads it again")
+    return {"size": stamp["size"], "mtime_ns": None, "digest": None}
 
 
 def _read_one(source: SourceFile):

@@ -35,12 +35,13 @@ def test_records_and_problems():
     ]
 
 
-def test_duplicate_ids_are_skipped(tmp_path):
+def test_duplicate_ids_are_read_with_their_lines(tmp_path):
+    """The reader keeps both records; the indexer renames the later one (tests/test_ids.py)."""
     path = tmp_path / "dup.jsonl"
-    path.write_text('{"id": "a", "text": "one"}\n{"id": "a", "text": "two"}\n', encoding="utf-8")
+    path.write_text('{"id": "a", "text": "one"}\n\n{"id": "a", "text": "two"}\n', encoding="utf-8")
     read = read_source(SourceFile(path, "dup.jsonl"))
-    assert [a.body for a in read.articles] == ["one"]
-    assert read.problems == [f"{path}:2: duplicate id 'a' (first on line 1), line skipped"]
+    assert [(a.id, a.body, a.line) for a in read.articles] == [("a", "one", 1), ("a", "two", 3)]
+    assert read.problems == []
 
 
 def test_discover_reports_unsupported_files(tmp_path):

@@ -1,13 +1,15 @@
 """Finding input files and turning them into articles.
 
 :func:`discover` walks the paths given to ``index`` and lists the files to
-read, each with its stable source id (its path relative to the folder given,
-``/``-separated). :func:`read_source` reads one file with the reader that
-:data:`FORMATS` names for it. Each format is one module with one function,
-``read(path, source_id, problems) -> Iterator[Article]``: it raises
-:class:`~searchkit.errors.SourceError` when the file cannot be read at all,
-and appends a line to ``problems`` for each part of it that was skipped.
-Adding a format is one module and one line in :data:`FORMATS`.
+read, each with its source id (its path relative to the folder given,
+``/``-separated; a file given by itself: its name) and its identity (its
+resolved path); the indexer makes the ids unique across roots (see
+:func:`searchkit.indexing.build_index`). :func:`read_source` reads one file
+with the reader that :data:`FORMATS` names for it. Each format is one module
+with one function, ``read(path, source_id, problems) -> Iterator[Article]``:
+it raises :class:`~searchkit.errors.SourceError` when the file cannot be read
+at all, and appends a line to ``problems`` for each part of it that was
+skipped. Adding a format is one module and one line in :data:`FORMATS`.
 
 Text is decoded as UTF-8 (a BOM is dropped); text that is not UTF-8 is decoded
 as cp1252 and the file's problems say so; HTML is decoded as browsers do
@@ -31,6 +33,8 @@ from .raw import MAX_PAGE_BYTES, decode
 from .scraped import parse_scraped
 
 Reader = Callable[[Path, str, list[str]], Iterator[Article]]
+INDEX_MARK = "searchkit.json"
+"""A folder holding this file is a searchkit index, never input."""
 
 
 @dataclass(frozen=True)
@@ -80,10 +84,19 @@ def format_for(path: Path) -> Format | None:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One input file: where it is and the id its articles are known by."""
+    """One input file: where it is and the id its articles are known by.
+
+    ``path`` is the file as found (as the paths given spell it); ``source_id``
+    its path relative to ``root``, the folder it was found under (absolute,
+    symlinks kept; for a file given by itself, its folder). ``real`` is the
+    resolved path, the file's identity: one file on disk is read once,
+    whatever paths lead to it.
+    """
 
     path: Path
     source_id: str
+    root: Path | None = None
+    real: str = ""
 
     @property
     def format(self) -> Format | None:
@@ -102,33 +115,39 @@ class SourceRead:
     problems: list[str] = field(default_factory=list)
 
 
-def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[SourceFile], list[SourceError]]:
-    """List the readable input files under ``paths``, sorted by source id.
+def discover(
+    paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()
+) -> tuple[list[SourceFile], list[SourceError]]:
+    """List the readable input files under ``paths``: the paths in the order given,
+    the files of each folder sorted by source id.
 
-    Hidden files and folders (``.git``, ``.DS_Store``) are ignored; files of an
+    A file reached twice (the same folder given twice, a folder inside another one
+    given, a symlink to a file already listed) is listed once, where it was first
+    found. Hidden files and folders (``.git``, ``.DS_Store``), the folders in
+    ``exclude`` and any folder holding a searchkit index are left out; files of an
     unsupported type, unreadable folders and symlink loops come back as errors.
     """
-    files: dict[str, SourceFile] = {}
+    files: list[SourceFile] = []
+    seen: set[str] = set()  # resolved paths of the files listed
+    folders: dict[str, str] = {}  # folder -> its resolved path
     errors: list[SourceError] = []
+    excluded = {os.path.realpath(path) for path in exclude}
     for given in paths:
         root = Path(given)
         if not root.exists():
             errors.append(SourceError(str(given), "no such file or folder"))
         elif root.is_dir():
-            for path in _walk(root, errors):
-                _add(files, errors, path, path.relative_to(root).as_posix())
+            if os.path.realpath(root) in excluded:
+                continue
+            base = Path(os.path.abspath(root))
+            found = sorted((path.relative_to(root).as_posix(), path) for path in _walk(root, errors, excluded))
+            for source_id, path in found:
+                _add(files, seen, errors, path, source_id, base, folders)
         elif not root.is_file():
             errors.append(SourceError(_shown(root), "not a regular file (a pipe, socket or device), skipped"))
         else:
-            _add(files, errors, root, _file_id(root))
-    return [files[key] for key in sorted(files)], errors
-
-
-def _file_id(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.name
+            _add(files, seen, errors, root, root.name, Path(os.path.abspath(root)).parent, folders)
+    return files, errors
 
 
 def _shown(path) -> str:
@@ -136,7 +155,19 @@ def _shown(path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _add(files: dict[str, SourceFile], errors: list[SourceError], path: Path, source_id: str) -> None:
+def _resolved(path: Path, folders: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, resolving each folder once (realpath costs a stat per path part)."""
+    if path.is_symlink():
+        return os.path.realpath(path)
+    parent = str(path.parent)
+    if parent not in folders:
+        folders[parent] = os.path.realpath(parent)
+    return os.path.join(folders[parent], path.name)
+
+
+def _add(
+    files: list[SourceFile], seen: set[str], errors: list[SourceError], path: Path, source_id: str, root, folders
+) -> None:
     try:
         source_id.encode("utf-8")
     except UnicodeEncodeError:
@@ -147,17 +178,24 @@ def _add(files: dict[str, SourceFile], errors: list[SourceError], path: Path, so
             SourceError(str(path), f"not a supported file type ({path.suffix.lower()}); supported: {SUPPORTED_TYPES}")
         )
         return
-    if source_id in files and files[source_id].path != path:
-        errors.append(SourceError(str(path), f"same id {source_id!r} as {files[source_id].path}, skipped"))
-        return
-    files[source_id] = SourceFile(path=path, source_id=source_id)
+    real = _resolved(path, folders)
+    if real in seen:
+        return  # the same file by another path: one file on disk is read once
+    seen.add(real)
+    files.append(SourceFile(path=path, source_id=source_id, root=root, real=real))
 
 
-def _walk(root: Path, errors: list[SourceError]) -> Iterator[Path]:
+def _walk(root: Path, errors: list[SourceError], excluded: set[str] = frozenset()) -> Iterator[Path]:
     seen_dirs: set[tuple[int, int]] = set()
 
     def on_error(exc: OSError) -> None:
         errors.append(SourceError(exc.filename or str(root), _reason(exc)))
+
+    def wanted(folder: str, name: str) -> bool:
+        if name.startswith("."):
+            return False
+        path = os.path.join(folder, name)
+        return os.path.realpath(path) not in excluded and not os.path.exists(os.path.join(path, INDEX_MARK))
 
     for folder, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=True):
         try:
@@ -171,7 +209,7 @@ def _walk(root: Path, errors: list[SourceError]) -> Iterator[Path]:
             dirnames[:] = []
             continue
         seen_dirs.add((info.st_dev, info.st_ino))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if wanted(folder, d))
         for name in sorted(filenames):
             if name.startswith("."):
                 continue

@@ -7,8 +7,10 @@ A BEIR ``corpus.jsonl`` is valid input. A date keeps the precision written:
 ``"2022-05"`` is May 2022, not May 1st. Each article remembers its line.
 
 A line that is not valid JSON, or lacks an id or a text, is skipped and
-reported as ``path:LINE: reason``; the other lines of the file are read. A
-second record with an id already seen in the file is skipped the same way.
+reported as ``path:LINE: reason``; the other lines of the file are read. Each
+article knows its ``line``. Records are yielded with the ids they carry, even
+one already seen: the indexer gives the later of two records with one id
+another id (``<id>~2``) and reports it as ``path:LINE``.
 """
 
 from __future__ import annotations
@@ -68,7 +70,6 @@ def _lines(path: Path, problems: list[str]) -> Iterator[str]:
 
 def read_jsonl(lines: Iterable[str], path: str, problems: list[str]) -> Iterator[Article]:
     """Yield the articles of a JSON Lines stream, appending problems as ``path:LINE: reason``."""
-    seen: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -85,12 +86,7 @@ def read_jsonl(lines: Iterable[str], path: str, problems: list[str]) -> Iterator
         except ValueError as exc:
             problems.append(f"{path}:{number}: {exc}, line skipped")
             continue
-        if article.id in seen:
-            problems.append(
-                f"{path}:{number}: duplicate id {article.id!r} (first on line {seen[article.id]}), line skipped"
-            )
-            continue
-        seen[article.id] = number
+        article.line = number
         yield article
 
 

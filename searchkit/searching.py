@@ -200,8 +200,9 @@ def search(
     ``page`` (both 1 or more). ``author`` keeps comments whose author name
     holds all its words. ``since``/``until`` are inclusive dates (``2022``,
     ``2022-05``, ``2022-05-14``) compared with the publication date, or the
-    capture month when the date is unknown; ``since`` after ``until`` is an
-    :class:`~searchkit.errors.OptionError`. With a date filter, ``undated``
+    capture month when the date is unknown (a date known only to the month
+    or year counts as the first day of that period); ``since`` after
+    ``until`` is an :class:`~searchkit.errors.OptionError`. With a date filter, ``undated``
     says whether documents without any date are kept (``include``) or left
     out (``exclude``, the default); ``Results.undated_left_out`` counts the
     hits left out that way.

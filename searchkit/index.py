@@ -129,7 +129,7 @@ def _read_json(path: Path):
 
 
 def _write_json(target: Path, payload) -> None:
-    """Write to a temporary file, flush it to disk, then rename it over ``target``."""
+    """Write to a temporary file, flush it to disk, rename it over ``target``, flush the folder."""
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with open(temporary, "w", encoding="utf-8") as handle:
@@ -137,6 +137,11 @@ def _write_json(target: Path, payload) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
+        descriptor = os.open(target.parent, os.O_RDONLY)  # the rename itself, durable
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
     finally:
         if temporary.exists():
             temporary.unlink()

@@ -43,7 +43,7 @@ from . import schema as f
 from .documents import Article, comment_id, parse_comment_id, to_datetime
 from .errors import IndexVersionError, SearchkitError, SourceError
 from .index import IndexState, default_index_path, write_lock
-from .segments import SegmentBuilder, remove_segment_files
+from .segments import FlushingStorage, SegmentBuilder, remove_segment_files, segment_file_names, sync_to_disk
 from .sources import SourceFile, discover, read_source
 
 DEFAULT_CORPUS = "corpus"
@@ -569,11 +569,19 @@ def _commit(writer, new_segments: list, replaced=()) -> None:
 
     Whoosh's own merge policy is not used: it merges through its slow
     per-posting path, and with 28 segments or more it merges every one.
+    The new segment files, then the table of contents that makes them live,
+    are flushed to disk before anything old is deleted, so a power loss
+    leaves either the previous commit or this one (Whoosh itself never syncs).
     """
     gone = {segment.segment_id() for segment in replaced}
-    kept = [segment for segment in writer.segments if segment.segment_id() not in gone]
+    added = [segment for segment in new_segments if segment.segment_id() not in gone]
+    live = [segment for segment in writer.segments if segment.segment_id() not in gone] + added
     writer._close_segment()
-    writer._commit_toc(kept + [segment for segment in new_segments if segment.segment_id() not in gone])
+    storage, indexname, generation = writer.storage, writer.indexname, writer.generation
+    sync_to_disk(storage.folder, segment_file_names(storage, added))
+    whoosh_index.TOC(writer.schema, live, generation).write(FlushingStorage(storage), indexname)
+    sync_to_disk(storage.folder, [whoosh_index.TOC._filename(indexname, generation)])
+    whoosh_index.clean_files(storage, indexname, generation, live)
     writer._finish()
 
 

@@ -21,9 +21,11 @@ callers bound memory by giving each builder a bounded share of the input
 
 from __future__ import annotations
 
+import os
 import zlib
 from array import array
 from collections import Counter
+from collections.abc import Iterable
 from pickle import dumps
 
 from whoosh.analysis import CompositeAnalyzer, RegexTokenizer
@@ -192,6 +194,50 @@ def _new_list(postings: dict, key) -> tuple[array, array, list]:
     """An empty posting list for ``key``: docnums, weights, encoded values."""
     made = postings[key] = (array("I"), array("f"), [])
     return made
+
+
+def sync_to_disk(folder: str, names: Iterable[str] = ()) -> None:
+    """Flush the named files of ``folder``, then the folder itself, to disk (``fsync``).
+
+    A commit calls this before it makes new files live, so that a power loss
+    never leaves a live table of contents pointing at data still in the page
+    cache; the folder's own fsync makes the new names and renames durable.
+    """
+    for name in names:
+        _fsync(os.path.join(folder, name))
+    _fsync(folder)
+
+
+def _fsync(path: str) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+class FlushingStorage:
+    """A Whoosh storage whose ``rename_file`` flushes the file to disk before renaming it.
+
+    Whoosh writes a table of contents to a temporary name and renames it;
+    given this storage, the new name can never point at bytes still in memory.
+    """
+
+    def __init__(self, storage):
+        self._storage = storage
+
+    def __getattr__(self, name):
+        return getattr(self._storage, name)
+
+    def rename_file(self, source: str, target: str, safe: bool = False) -> None:
+        _fsync(os.path.join(self._storage.folder, source))
+        self._storage.rename_file(source, target, safe=safe)
+
+
+def segment_file_names(storage, segments: Iterable) -> list[str]:
+    """The names of the files in ``storage`` that belong to ``segments``."""
+    prefixes = tuple(segment.segment_id() for segment in segments)
+    return [name for name in storage.list() if prefixes and name.startswith(prefixes)]
 
 
 def remove_segment_files(storage, segment) -> None:

@@ -209,6 +209,7 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checks
         payload.update(
             skipped=report.skipped,
             problems=report.problems,
+            not_pages=dict(sorted(report.not_pages.items())),
             articles=report.articles,
             comments=report.comments,
             files=report.files_indexed,

@@ -80,6 +80,8 @@ class IndexReport:
     comments: int = 0
     files_indexed: int = 0
     seconds: float = 0.0
+    not_pages: Counter = field(default_factory=Counter)
+    """Records of the archives read that are not pages to index, by kind (``{"request": 2}``): not problems."""
 
     @property
     def nothing_indexed(self) -> bool:
@@ -92,6 +94,9 @@ class IndexReport:
             f"{self.unchanged} unchanged, {len(self.skipped)} skipped; "
             f"{self.articles} articles and {self.comments} comments written in {self.seconds:.2f} s"
         )
+        if self.not_pages:
+            kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.not_pages.items()))
+            text += f"; {sum(self.not_pages.values())} WARC records not pages ({kinds})"
         if self.problems:
             text += f"; {len(self.problems)} problems"
         return text
@@ -527,6 +532,7 @@ class _FileOutcome:
     articles: int = 0
     comments: int = 0
     problems: list[str] = field(default_factory=list)
+    not_pages: Counter = field(default_factory=Counter)
     ids: list[tuple[str, int | None, int | None]] = field(default_factory=list)
     """(article id, line, offset) of each article written, in file order."""
 
@@ -546,6 +552,7 @@ def _record(outcome: _FileOutcome, writer, state: IndexState, fresh: bool, repor
         report.skipped.append(str(outcome.error))
         return False
     report.problems.extend(outcome.problems)
+    report.not_pages.update(outcome.not_pages)
     if not outcome.articles and outcome.problems:
         report.skipped.append(f"{source.path}: no readable article in the file")
         return False
@@ -762,7 +769,7 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
             if isinstance(read, SourceError):
                 outcome.error = read
             else:
-                outcome.problems = read.problems
+                outcome.problems, outcome.not_pages = read.problems, read.not_pages
                 try:
                     for article in read.articles:
                         for document in article_documents(article):

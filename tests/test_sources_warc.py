@@ -48,9 +48,15 @@ def test_html_responses_become_articles_the_rest_is_counted(tmp_path, name):
     assert articles[1].body == "After forty years the keeper of the north light leaves, and a museum opens."
     assert read.problems == [
         f"{path}@{offsets[1]}: https://a.example/one is captured again at @{offsets[8]}; the last capture is kept",
-        f"{path}: 7 records are not pages to index, skipped: 1 earlier capture, 1 error, 1 metadata, "
-        "1 non-HTML, 1 redirect, 1 request, 1 revisit",
     ]
+    assert dict(read.not_pages) == {
+        "error": 1,
+        "metadata": 1,
+        "non-HTML": 1,
+        "redirect": 1,
+        "request": 1,
+        "revisit": 1,
+    }
 
 
 def test_a_warc_without_pages_gives_no_article_and_says_why(tmp_path):
@@ -58,7 +64,25 @@ def test_a_warc_without_pages_gives_no_article_and_says_why(tmp_path):
     write_warc(path, [("request", "https://a.example/"), ("metadata", "https://a.example/")])
     read = read_source(SourceFile(path, "requests.warc.gz"))
     assert list(read.articles) == []
-    assert read.problems == [f"{path}: 2 records are not pages to index, skipped: 1 metadata, 1 request"]
+    assert (read.problems, dict(read.not_pages)) == ([], {"metadata": 1, "request": 1})
+
+
+def test_records_that_are_not_pages_are_counted_in_the_summary_never_a_problem(tmp_path):
+    """Issue 10: request, non-HTML... records are skipped without an error and counted in the
+    summary; a normal WARC gives no warning line and no problem, in text and in JSON."""
+    from click.testing import CliRunner
+
+    from searchkit.cli import cli
+
+    from .conftest import CORPUS
+
+    index = str(tmp_path / "ix")
+    result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index", index, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert "warning" not in result.stderr
+    assert result.stderr.rstrip().endswith("; 3 WARC records not pages (1 non-HTML, 2 request)")
+    payload = json.loads(result.stdout)
+    assert (payload["problems"], payload["not_pages"]) == ([], {"non-HTML": 1, "request": 2})
 
 
 def test_empty_warc_is_a_skipped_file(tmp_path):

@@ -46,12 +46,13 @@ from lxml import etree
 from ..documents import MONTHS, Article, Comment, comment_id, parse_date
 from ..errors import SourceError
 from .raw import html_encoding, looks_binary, read_page_bytes
+from .report import ReadReport
 
 MAX_DEPTH = 256
 """libxml2's HTML parser stops reading a page nested deeper than this."""
 
 
-def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
+def read(path: Path, source_id: str, report: ReadReport) -> Iterator[Article]:
     """Yield the one article of an HTML page; raise SourceError when it cannot be read."""
     yield parse_html(read_page_bytes(path), source_id, where=str(path), source=source_id)
 

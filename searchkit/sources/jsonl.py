@@ -23,9 +23,10 @@ from pathlib import Path
 from ..documents import Article, Comment, DocDate, comment_id, parse_date
 from ..errors import SourceError
 from .raw import MAX_PAGE_BYTES
+from .report import ReadReport
 
 
-def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
+def read(path: Path, source_id: str, report: ReadReport) -> Iterator[Article]:
     """Yield the articles of a JSON Lines file, line by line (the file is never read whole).
 
     Raises SourceError for an empty or binary file; a line that is too large,
@@ -38,7 +39,7 @@ def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
         raise SourceError(where, "binary file (it contains NUL bytes), skipped")
     if not head.strip():
         raise SourceError(where, "empty file, skipped")
-    for article in read_jsonl(_lines(path, problems), where, problems):
+    for article in read_jsonl(_lines(path, report.problems), where, report.problems):
         article.source = source_id
         yield article
 

@@ -427,7 +427,7 @@ def _unique_ids(ix, written: list, replaced: set[str], fresh: bool, report: Inde
                 )
                 used[new_id] = source_id
                 where = str(outcome.source.path)
-                where += f":{line}" if line is not None else f" (offset {offset})" if offset is not None else ""
+                where += f":{line}" if line is not None else f"@{offset}" if offset is not None else ""
                 reason = f"is already used by {held_by}" if held_by is not None else "would read as a comment id"
                 report.problems.append(f"{where}: id {article_id!r} {reason}; indexed as {new_id!r}")
                 per_batch = renames.setdefault(id(segments), (segments, {}))[1]

@@ -146,3 +146,21 @@ def test_one_huge_file_is_cut_into_several_segments(tmp_path, monkeypatch):
         assert len(index.searcher().reader().leaf_readers()) == 6
         assert [hit.id for hit in index.search("number7").hits] == ["https://big.example/7"]
         assert index.stats().articles == 12
+
+
+def test_a_url_captured_in_two_warc_files_is_renamed_and_named_by_path_at_offset(tmp_path):
+    """Across files the ids rule applies (the later capture gets ``~2``), reported as
+    ``path@offset`` like every other WARC record message."""
+    from searchkit import build_index, open_index
+
+    record = ("response", "https://a.example/one", "200 OK", "text/html", ONE)
+    write_warc(tmp_path / "a.warc.gz", [record])
+    offsets = write_warc(tmp_path / "b.warc.gz", [("request", "https://a.example/one"), record])
+    report = build_index([tmp_path / "a.warc.gz", tmp_path / "b.warc.gz"], tmp_path / "ix", jobs=1)
+    assert report.problems == [
+        f"{tmp_path / 'b.warc.gz'}@{offsets[1]}: id 'https://a.example/one' is already used by a.warc.gz; "
+        "indexed as 'https://a.example/one~2'"
+    ]
+    with open_index(tmp_path / "ix") as index:
+        renamed = index.article("https://a.example/one~2")
+        assert (renamed.source, renamed.offset) == ("b.warc.gz", offsets[1])

@@ -152,7 +152,8 @@ def _raise_if_building(path: Path) -> None:
 
 
 def _report_problems(report, limit: int = 20) -> None:
-    lines = [f"skipped {line}" for line in report.skipped] + [f"warning: {line}" for line in report.problems]
+    lines = [f"skipped {line.removesuffix(', skipped')}" for line in report.skipped]  # said once, in front
+    lines += [f"warning: {line}" for line in report.problems]
     for line in lines[:limit]:
         _echo_err(line)
     if len(lines) > limit:

@@ -92,14 +92,20 @@ class IndexReport:
         text = (
             f"{self.added} added, {self.updated} updated, {self.removed} removed, "
             f"{self.unchanged} unchanged, {len(self.skipped)} skipped; "
-            f"{self.articles} articles and {self.comments} comments written in {self.seconds:.2f} s"
+            f"{_counted(self.articles, 'article')} and {_counted(self.comments, 'comment')} written "
+            f"in {self.seconds:.2f} s"
         )
         if self.not_pages:
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.not_pages.items()))
-            text += f"; {sum(self.not_pages.values())} WARC records not pages ({kinds})"
+            total = sum(self.not_pages.values())
+            text += f"; {_counted(total, 'WARC record')} {'not a page' if total == 1 else 'not pages'} ({kinds})"
         if self.problems:
-            text += f"; {len(self.problems)} problems"
+            text += f"; {_counted(len(self.problems), 'problem')}"
         return text
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def fingerprint(path: Path) -> dict:

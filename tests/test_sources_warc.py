@@ -164,3 +164,14 @@ def test_a_url_captured_in_two_warc_files_is_renamed_and_named_by_path_at_offset
     with open_index(tmp_path / "ix") as index:
         renamed = index.article("https://a.example/one~2")
         assert (renamed.source, renamed.offset) == ("b.warc.gz", offsets[1])
+
+
+def test_the_summary_counts_in_the_singular_too():
+    from searchkit.indexing import IndexReport
+
+    report = IndexReport("ix", added=1, articles=1, comments=1, problems=["p"])
+    report.not_pages["request"] = 1
+    assert report.summary() == (
+        "1 added, 0 updated, 0 removed, 0 unchanged, 0 skipped; 1 article and 1 comment written in 0.00 s; "
+        "1 WARC record not a page (1 request); 1 problem"
+    )

@@ -4,11 +4,11 @@ Each line is an object with ``id`` (or ``_id``), ``title``, ``text`` (or
 ``body``), and optionally ``date``, ``url``, ``author`` (the byline: a name,
 or a list of names) and ``comments`` (a list of ``{"author", "text", "date"}``).
 A BEIR ``corpus.jsonl`` is valid input. A date keeps the precision written:
-``"2022-05"`` is May 2022, not May 1st. Each article remembers its line.
+``"2022-05"`` is May 2022, not May 1st. Each article knows its ``line``
+(the hit's ``source`` is ``path:LINE``).
 
 A line that is not valid JSON, or lacks an id or a text, is skipped and
-reported as ``path:LINE: reason``; the other lines of the file are read. Each
-article knows its ``line``. Records are yielded with the ids they carry, even
+reported as ``path:LINE: reason``; the other lines of the file are read. Records are yielded with the ids they carry, even
 one already seen: the indexer gives the later of two records with one id
 another id (``<id>~2``) and reports it as ``path:LINE``.
 """
@@ -87,7 +87,6 @@ def read_jsonl(lines: Iterable[str], path: str, problems: list[str]) -> Iterator
         except ValueError as exc:
             problems.append(f"{path}:{number}: {exc}, line skipped")
             continue
-        article.line = number
         yield article
 
 

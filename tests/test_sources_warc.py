@@ -175,3 +175,29 @@ def test_the_summary_counts_in_the_singular_too():
         "1 added, 0 updated, 0 removed, 0 unchanged, 0 skipped; 1 article and 1 comment written in 0.00 s; "
         "1 WARC record not a page (1 request); 1 problem"
     )
+
+
+@pytest.mark.parametrize("damage", ["truncated", "wrong length"])
+def test_a_url_whose_last_capture_is_damaged_keeps_its_earlier_capture(tmp_path, damage):
+    """The earlier capture is dropped only for a later one that is read: a recrawl cut short
+    (or with a wrong Content-Length) must not lose a page the archive holds intact."""
+    path = tmp_path / "recrawl.warc"
+    offsets = write_warc(
+        path,
+        [
+            ("response", "https://a.example/one", "200 OK", "text/html", ONE),
+            ("response", "https://a.example/one", "200 OK", "text/html", ONE_AGAIN),
+        ],
+    )
+    data = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(data[: offsets[1] + 300])
+    else:
+        at = data.index(b"Content-Length: ", offsets[1]) + 16
+        end = data.index(b"\r\n", at)
+        path.write_bytes(data[:at] + str(int(data[at:end]) - 40).encode() + data[end:])
+    read = read_source(SourceFile(path, "recrawl.warc"))
+    articles = list(read.articles)
+    assert [(a.id, a.offset) for a in articles] == [("https://a.example/one", offsets[0])]
+    assert articles[0].title == "Lighthouse Keeper Retires"
+    assert len(read.problems) == 1 and read.problems[0].startswith(f"{path}@{offsets[1]}: "), read.problems

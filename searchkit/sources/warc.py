@@ -8,8 +8,8 @@ file (in the compressed file for ``.warc.gz``, as CDX indexes give it).
 
 The file is streamed with warcio, one record at a time, never read whole. It
 is read twice: a first pass reads only record headers, to find URLs captured
-more than once (the last capture is kept, the earlier ones are reported); the
-second parses the pages. Decompression is cheap beside HTML extraction.
+more than once (the last capture that is not damaged is kept, the other ones
+are reported); the second parses the pages. Decompression is cheap beside HTML extraction.
 
 Other records (request, revisit, metadata, warcinfo, resource; redirects,
 errors and other statuses; non-HTML responses) are skipped without an error
@@ -54,13 +54,21 @@ def read(path: Path, source_id: str, report: ReadReport) -> Iterator[Article]:
     last_capture: dict[bytes, int] = {}
     listed: Counter = Counter()
     damaged: dict[int, str] = {}  # offset -> why: records the first pass found cut short or overlong
+    intact: dict[bytes, int] = {}  # for a URL captured again: its last capture known to be read through whole
     records = 0
     for offset, record in _records(path, where, None, damaged):
         records += 1
         if _is_page(record) is None:
-            last_capture[_key(record)] = offset
+            key = _key(record)
+            earlier = last_capture.get(key)
+            if earlier is not None and earlier not in damaged:  # read through by now: its damage is known
+                intact[key] = earlier
+            last_capture[key] = offset
     if not records:
         raise SourceError(where, "no WARC record in the file, skipped")
+    for key, offset in intact.items():
+        if last_capture[key] in damaged:  # a recrawl cut short does not drop the intact capture before it
+            last_capture[key] = offset
     for offset, record in _records(path, where, _Noted(problems, listed), {}):
         kind = _is_page(record)
         at = f"{where}@{offset}"

@@ -8,9 +8,10 @@ A BEIR ``corpus.jsonl`` is valid input. A date keeps the precision written:
 (the hit's ``source`` is ``path:LINE``).
 
 A line that is not valid JSON, or lacks an id or a text, is skipped and
-reported as ``path:LINE: reason``; the other lines of the file are read. Records are yielded with the ids they carry, even
-one already seen: the indexer gives the later of two records with one id
-another id (``<id>~2``) and reports it as ``path:LINE``.
+reported as ``path:LINE: reason``; the other lines of the file are read.
+Records are yielded with the ids they carry, even one already seen: the
+indexer gives the later of two records with one id another id (``<id>~2``)
+and reports it as ``path:LINE``.
 """
 
 from __future__ import annotations

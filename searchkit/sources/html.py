@@ -183,7 +183,7 @@ def _strip_head_lines(body: str, title: str) -> tuple[str, str | None]:
         elif not _is_dateline(line):
             break
         lines.pop(0)
-    return "\n".join(lines).strip(), author
+    return "\n\n".join(line.strip() for line in lines if line.strip()), author
 
 
 def _is_dateline(line: str) -> bool:
@@ -456,8 +456,9 @@ def _block_text(element) -> str:
 
 
 def _clean_block(text: str) -> str:
+    """A comment's text: one paragraph per block element, separated by a blank line as in every format."""
     lines = (_clean(line) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n\n".join(line for line in lines if line)
 
 
 def _clean(text: str) -> str:

@@ -61,6 +61,8 @@ PARALLEL_FROM_BYTES = 2 << 20
 MAX_DEFAULT_JOBS = 4
 PROGRESS_SECONDS = 0.25
 """How often the progress callback hears from worker processes."""
+PROGRESS_ARTICLES = 200
+"""Within a file that holds many articles (a WARC, a JSONL file), progress is told every this many."""
 ProgressCallback = Callable[[int, int, int], None]
 """Called as ``progress(files_done, files_total, articles_done)``."""
 
@@ -783,6 +785,8 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
                         outcome.articles += 1
                         outcome.comments += len(article.comments)
                         outcome.ids.append((article.id, article.line, article.offset))
+                        if outcome.articles % PROGRESS_ARTICLES == 0:  # a huge file shows progress as it is read
+                            _tell_progress(progress, number - 1, articles_done + outcome.articles, 0, PROGRESS_ARTICLES)
                         text_bytes += len(article.body) + sum(len(comment.text) for comment in article.comments)
                         if text_bytes >= SEGMENT_TEXT_BYTES:
                             if (segment := builder.finish()) is not None:
@@ -797,12 +801,7 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
                     outcome.stamp = _settled(source, stamp, outcome.problems)
             outcomes.append(outcome)
             articles_done += outcome.articles
-            if progress:
-                progress(number, articles_done)
-            elif _COUNTERS is not None:
-                with _COUNTERS.get_lock():
-                    _COUNTERS[0] += 1
-                    _COUNTERS[1] += outcome.articles
+            _tell_progress(progress, number, articles_done, 1, outcome.articles % PROGRESS_ARTICLES)
         if (segment := builder.finish()) is not None:
             segments.append(segment)
     except BaseException:
@@ -811,6 +810,17 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
             remove_segment_files(storage, segment)
         raise
     return _Batch(segments, outcomes, words)
+
+
+def _tell_progress(progress, files_done: int, articles_done: int, files: int, articles: int) -> None:
+    """Progress in this process (``progress`` given), or added to the counters a worker shares:
+    ``files`` and ``articles`` more done since it was last told."""
+    if progress:
+        progress(files_done, articles_done)
+    elif _COUNTERS is not None:
+        with _COUNTERS.get_lock():
+            _COUNTERS[0] += files
+            _COUNTERS[1] += articles
 
 
 def _settled(source: SourceFile, stamp: dict, problems: list[str]) -> dict:

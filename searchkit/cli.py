@@ -152,7 +152,8 @@ def _raise_if_building(path: Path) -> None:
 
 
 def _report_problems(report, limit: int = 20) -> None:
-    lines = [f"skipped {line}" for line in report.skipped] + [f"warning: {line}" for line in report.problems]
+    lines = [f"skipped {line.removesuffix(', skipped')}" for line in report.skipped]  # said once, in front
+    lines += [f"warning: {line}" for line in report.problems]
     for line in lines[:limit]:
         _echo_err(line)
     if len(lines) > limit:
@@ -176,8 +177,10 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checks
     """Index PATHS (files or folders; default ./corpus) into the index.
 
     Incremental: only new and changed files are read, and documents of deleted
-    files are removed. Files are scraped pages (.txt) or JSON Lines (.jsonl).
-    A file that cannot be read is skipped with its reason; the rest is indexed.
+    files are removed. Files are scraped pages (.txt), JSON Lines (.jsonl),
+    HTML (.html, .htm, also gzipped) or web archives (.warc, .warc.gz); see
+    "Input formats" in the README. A file that cannot be read is skipped with
+    its reason; the rest is indexed.
 
     \b
     Examples:
@@ -209,6 +212,7 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checks
         payload.update(
             skipped=report.skipped,
             problems=report.problems,
+            not_pages=dict(sorted(report.not_pages.items())),
             articles=report.articles,
             comments=report.comments,
             files=report.files_indexed,

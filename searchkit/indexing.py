@@ -61,6 +61,8 @@ PARALLEL_FROM_BYTES = 2 << 20
 MAX_DEFAULT_JOBS = 4
 PROGRESS_SECONDS = 0.25
 """How often the progress callback hears from worker processes."""
+PROGRESS_ARTICLES = 200
+"""Within a file that holds many articles (a WARC, a JSONL file), progress is told every this many."""
 ProgressCallback = Callable[[int, int, int], None]
 """Called as ``progress(files_done, files_total, articles_done)``."""
 
@@ -80,6 +82,8 @@ class IndexReport:
     comments: int = 0
     files_indexed: int = 0
     seconds: float = 0.0
+    not_pages: Counter = field(default_factory=Counter)
+    """Records of the archives read that are not pages to index, by kind (``{"request": 2}``): not problems."""
 
     @property
     def nothing_indexed(self) -> bool:
@@ -90,11 +94,20 @@ class IndexReport:
         text = (
             f"{self.added} added, {self.updated} updated, {self.removed} removed, "
             f"{self.unchanged} unchanged, {len(self.skipped)} skipped; "
-            f"{self.articles} articles and {self.comments} comments written in {self.seconds:.2f} s"
+            f"{_counted(self.articles, 'article')} and {_counted(self.comments, 'comment')} written "
+            f"in {self.seconds:.2f} s"
         )
+        if self.not_pages:
+            kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.not_pages.items()))
+            total = sum(self.not_pages.values())
+            text += f"; {_counted(total, 'WARC record')} {'not a page' if total == 1 else 'not pages'} ({kinds})"
         if self.problems:
-            text += f"; {len(self.problems)} problems"
+            text += f"; {_counted(len(self.problems), 'problem')}"
         return text
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def fingerprint(path: Path) -> dict:
@@ -422,7 +435,7 @@ def _unique_ids(ix, written: list, replaced: set[str], fresh: bool, report: Inde
                 )
                 used[new_id] = source_id
                 where = str(outcome.source.path)
-                where += f":{line}" if line is not None else f" (offset {offset})" if offset is not None else ""
+                where += f":{line}" if line is not None else f"@{offset}" if offset is not None else ""
                 reason = f"is already used by {held_by}" if held_by is not None else "would read as a comment id"
                 report.problems.append(f"{where}: id {article_id!r} {reason}; indexed as {new_id!r}")
                 per_batch = renames.setdefault(id(segments), (segments, {}))[1]
@@ -527,6 +540,7 @@ class _FileOutcome:
     articles: int = 0
     comments: int = 0
     problems: list[str] = field(default_factory=list)
+    not_pages: Counter = field(default_factory=Counter)
     ids: list[tuple[str, int | None, int | None]] = field(default_factory=list)
     """(article id, line, offset) of each article written, in file order."""
 
@@ -546,6 +560,7 @@ def _record(outcome: _FileOutcome, writer, state: IndexState, fresh: bool, repor
         report.skipped.append(str(outcome.error))
         return False
     report.problems.extend(outcome.problems)
+    report.not_pages.update(outcome.not_pages)
     if not outcome.articles and outcome.problems:
         report.skipped.append(f"{source.path}: no readable article in the file")
         return False
@@ -770,7 +785,7 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
             if isinstance(read, SourceError):
                 outcome.error = read
             else:
-                outcome.problems = read.problems
+                outcome.problems, outcome.not_pages = read.problems, read.not_pages
                 try:
                     for article in read.articles:
                         for document in article_documents(article):
@@ -778,6 +793,8 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
                         outcome.articles += 1
                         outcome.comments += len(article.comments)
                         outcome.ids.append((article.id, article.line, article.offset))
+                        if outcome.articles % PROGRESS_ARTICLES == 0:  # a huge file shows progress as it is read
+                            _tell_progress(progress, number - 1, articles_done + outcome.articles, 0, PROGRESS_ARTICLES)
                         text_bytes += len(article.body) + sum(len(comment.text) for comment in article.comments)
                         if text_bytes >= SEGMENT_TEXT_BYTES:
                             if (segment := builder.finish()) is not None:
@@ -792,12 +809,7 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
                     outcome.stamp = _settled(source, stamp, outcome.problems)
             outcomes.append(outcome)
             articles_done += outcome.articles
-            if progress:
-                progress(number, articles_done)
-            elif _COUNTERS is not None:
-                with _COUNTERS.get_lock():
-                    _COUNTERS[0] += 1
-                    _COUNTERS[1] += outcome.articles
+            _tell_progress(progress, number, articles_done, 1, outcome.articles % PROGRESS_ARTICLES)
         if (segment := builder.finish()) is not None:
             segments.append(segment)
     except BaseException:
@@ -806,6 +818,17 @@ def _build_batch(folder: str, indexname: str, schema, batch: list, progress=None
             remove_segment_files(storage, segment)
         raise
     return _Batch(segments, outcomes, words)
+
+
+def _tell_progress(progress, files_done: int, articles_done: int, files: int, articles: int) -> None:
+    """Progress in this process (``progress`` given), or added to the counters a worker shares:
+    ``files`` and ``articles`` more done since it was last told."""
+    if progress:
+        progress(files_done, articles_done)
+    elif _COUNTERS is not None:
+        with _COUNTERS.get_lock():
+            _COUNTERS[0] += files
+            _COUNTERS[1] += articles
 
 
 def _settled(source: SourceFile, stamp: dict, problems: list[str]) -> dict:

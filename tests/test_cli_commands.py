@@ -32,9 +32,7 @@ def test_index_skips_bad_files_and_strict_fails(pages_copy, tmp_path):
     index = str(tmp_path / "ix")
     result = invoke("index", str(pages_copy), "--index", index)
     assert result.exit_code == 0
-    assert (
-        f"searchkit: skipped {pages_copy / 'broken.txt'}: binary file (it contains NUL bytes), skipped" in result.stderr
-    )
+    assert f"searchkit: skipped {pages_copy / 'broken.txt'}: binary file (it contains NUL bytes)\n" in result.stderr
     strict = invoke("index", str(pages_copy), "--index", index, "--strict")
     assert strict.exit_code == 2 and "files skipped (--strict)" in strict.stderr
 
@@ -133,3 +131,11 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
         main(["index", "--index", "/nonexistent/ix"])
     assert stopped.value.code == 130
     assert capsys.readouterr().err.strip() == "searchkit: interrupted"  # after the newline that ends ^C
+
+
+def test_index_help_names_every_input_format():
+    from searchkit.sources import FORMATS
+
+    text = " ".join(invoke("index", "--help").stdout.split())
+    for fmt in FORMATS:
+        assert next(suffix for suffix in fmt.suffixes if suffix) in text, fmt.name

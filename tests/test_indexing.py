@@ -229,3 +229,41 @@ def test_small_segments_of_incremental_runs_are_merged_and_answer_like_a_fresh_b
             # documents), which may swap hits of nearly equal scores further down
             assert [h.id for h in got.hits[:5]] == [h.id for h in expected.hits[:5]], query
             assert [h.score for h in got.hits] == pytest.approx([h.score for h in expected.hits], rel=0.01)
+
+
+def test_progress_moves_while_one_large_file_is_read(tmp_path):
+    """A file of many articles (a big WARC or JSONL file) shows progress as it is read,
+    not only once it is done: the articles count moves every PROGRESS_ARTICLES."""
+    import json
+
+    from searchkit import build_index
+    from searchkit.indexing import PROGRESS_ARTICLES
+
+    count = 2 * PROGRESS_ARTICLES + 50
+    lines = [
+        json.dumps({"id": f"r{n}", "title": f"Record {n}", "text": f"Buoy {n} logged the swell."}) for n in range(count)
+    ]
+    (tmp_path / "many.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    calls = []
+    build_index([tmp_path / "many.jsonl"], tmp_path / "ix", jobs=1, progress=lambda *args: calls.append(args))
+    assert (0, 1, PROGRESS_ARTICLES) in calls and (0, 1, 2 * PROGRESS_ARTICLES) in calls
+    assert calls[-1] == (1, 1, count)
+
+
+def test_worker_progress_counts_each_article_once_with_large_files(tmp_path, monkeypatch):
+    import json
+
+    from searchkit.indexing import PROGRESS_ARTICLES
+
+    count = 2 * PROGRESS_ARTICLES + 50
+    for name in ("a", "b"):
+        lines = [json.dumps({"id": f"{name}{n}", "text": f"Buoy {n} logged the swell."}) for n in range(count)]
+        (tmp_path / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(indexing, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(indexing, "BATCH_BYTES", 1_000)
+    progress = []
+    paths = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    report = build_index(paths, tmp_path / "ix", jobs=2, progress=lambda *p: progress.append(p))
+    assert report.articles == 2 * count
+    assert progress[-1] == (2, 2, 2 * count)
+    assert all(articles <= 2 * count for _, _, articles in progress)

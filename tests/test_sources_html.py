@@ -57,13 +57,13 @@ def test_wordpress_page_and_threaded_comments():
     assert article.url == "https://harbour-notes.example/2023/03/ferry-timetable-cut/"
     assert article.body.startswith("The regional ferry operator will run four crossings")
     assert article.body.endswith("gave no figure and no date for a decision.")
-    assert article.body.count("\n") == 3
+    assert article.body.count("\n\n") == 3 and "\n\n\n" not in article.body
     assert comments(article) == [
         (
             "wordpress.html#c1",
             "Tomas Lind",
             date(2023, 3, 14),
-            "I work the early shift at the cannery. With the first crossing at nine I simply cannot get there.\n"
+            "I work the early shift at the cannery. With the first crossing at nine I simply cannot get there.\n\n"
             "Who is going to pay for a room in town?",
         ),
         (
@@ -90,7 +90,7 @@ def test_classic_wordpress_theme_site_name_h1_byline_and_moderation_note():
             "wordpress-classic.html#c1",
             "Marjorie Platt",
             date(2011, 4, 10),
-            "I have been on the list since 2004.\nSplitting the plots is the only fair answer.",
+            "I have been on the list since 2004.\n\nSplitting the plots is the only fair answer.",
         ),
         (
             "wordpress-classic.html#c2",
@@ -110,7 +110,7 @@ def test_byline_and_dateline_lines_leave_the_body_but_sentences_stay():
     assert _strip_head_lines("Posted on March 3, 2020 at 9:15 am\nText.", "T") == ("Text.", None)
     assert _strip_head_lines("By Anna Smith\nText.", "T") == ("Text.", "Anna Smith")
     kept = "The law was signed by President Lee\nThe vote is on March 3, 2024.\nText."
-    assert _strip_head_lines(kept, "T") == (kept, None)
+    assert _strip_head_lines(kept, "T") == (kept.replace("\n", "\n\n"), None)
 
 
 def test_wpdiscuz_comments_without_votes_labels_or_time_ago():
@@ -132,7 +132,7 @@ def test_wpdiscuz_comments_without_votes_labels_or_time_ago():
             "wpdiscuz.html#c3",
             "anna_k",
             date(2022, 10, 5),
-            "My balcony was covered in black flakes.\nNobody from the port called us.",
+            "My balcony was covered in black flakes.\n\nNobody from the port called us.",
         ),
     ]
     assert_no_chrome(article)
@@ -304,3 +304,25 @@ def test_gzip_with_several_members_reads_them_all_and_a_truncated_one_is_named(t
     cut.write_bytes(gzip.compress(page)[:-30])
     with pytest.raises(SourceError, match="truncated file"):
         read_source(SourceFile(cut, "cut.html.gz"))
+
+
+def test_paragraphs_are_separated_by_a_blank_line_as_in_scraped_pages():
+    """One body model for every format: the same article as a scraped page and as HTML
+    has the same body and comment text (paragraphs separated by a blank line)."""
+    from searchkit.sources.scraped import parse_scraped
+
+    first, second = "The quay wall was rebuilt over the winter.", "Fishing boats moor there again from Monday."
+    scraped = parse_scraped(
+        f"Quay Wall Rebuilt\n\n{first}\n\n{second}\n\nComments\n\nIvo\nMarch 3, 2024\n{first}\n\n{second}\n", "q"
+    )
+    html = (
+        "<html><head><title>Quay Wall Rebuilt</title></head><body><article><h1>Quay Wall Rebuilt</h1>"
+        f"<p>{first}</p><p>{second}</p></article><ol class='comment-list'><li class='comment'>"
+        "<div class='comment-author'><cite class='fn'>Ivo</cite></div>"
+        f"<div class='comment-content'><p>{first}</p><p>{second}</p></div></li></ol></body></html>"
+    )
+    from searchkit.sources.html import parse_html
+
+    page = parse_html(html.encode(), "q.html", where="q.html")
+    assert page.body == scraped.body == f"{first}\n\n{second}"
+    assert page.comments[0].text == scraped.comments[0].text == f"{first}\n\n{second}"

@@ -269,3 +269,17 @@ def test_numbered_comments_without_names_take_the_date_line_below_them():
         (None, date(2022, 1, 9), "Good. The walk out there is the best part of a cold Sunday."),
         (None, date(2022, 1, 10), "Do they still do the crab sandwiches?"),
     ]
+
+
+def test_dateline_and_byline_on_consecutive_lines_below_the_title():
+    """A dateline and a byline in one block (no blank line between them, either order, or on
+    one line split by |) give the date and the author, and stay out of the body."""
+    article = parse("dateline-byline-block.txt")
+    assert article.title == "Harbour Pilots Strike Over Doubled Night Shifts"
+    assert (article.date, article.author) == (date(2023, 3, 14), "Ana Vale")
+    assert article.body.startswith("Pilots at the eastern harbour stopped work")
+    text = (STRUCTURES / "dateline-byline-block.txt").read_text(encoding="utf-8")
+    for block in ("By Ana Vale\nMarch 14, 2023", "By Ana Vale | March 14, 2023"):
+        swapped = parse_scraped(text.replace("March 14, 2023\nBy Ana Vale", block), "p")
+        assert (swapped.date, swapped.author) == (date(2023, 3, 14), "Ana Vale"), block
+        assert swapped.body == article.body

@@ -48,9 +48,15 @@ def test_html_responses_become_articles_the_rest_is_counted(tmp_path, name):
     assert articles[1].body == "After forty years the keeper of the north light leaves, and a museum opens."
     assert read.problems == [
         f"{path}@{offsets[1]}: https://a.example/one is captured again at @{offsets[8]}; the last capture is kept",
-        f"{path}: 7 records are not pages to index, skipped: 1 earlier capture, 1 error, 1 metadata, "
-        "1 non-HTML, 1 redirect, 1 request, 1 revisit",
     ]
+    assert dict(read.not_pages) == {
+        "error": 1,
+        "metadata": 1,
+        "non-HTML": 1,
+        "redirect": 1,
+        "request": 1,
+        "revisit": 1,
+    }
 
 
 def test_a_warc_without_pages_gives_no_article_and_says_why(tmp_path):
@@ -58,7 +64,25 @@ def test_a_warc_without_pages_gives_no_article_and_says_why(tmp_path):
     write_warc(path, [("request", "https://a.example/"), ("metadata", "https://a.example/")])
     read = read_source(SourceFile(path, "requests.warc.gz"))
     assert list(read.articles) == []
-    assert read.problems == [f"{path}: 2 records are not pages to index, skipped: 1 metadata, 1 request"]
+    assert (read.problems, dict(read.not_pages)) == ([], {"metadata": 1, "request": 1})
+
+
+def test_records_that_are_not_pages_are_counted_in_the_summary_never_a_problem(tmp_path):
+    """Issue 10: request, non-HTML... records are skipped without an error and counted in the
+    summary; a normal WARC gives no warning line and no problem, in text and in JSON."""
+    from click.testing import CliRunner
+
+    from searchkit.cli import cli
+
+    from .conftest import CORPUS
+
+    index = str(tmp_path / "ix")
+    result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index", index, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert "warning" not in result.stderr
+    assert result.stderr.rstrip().endswith("; 3 WARC records not pages (1 non-HTML, 2 request)")
+    payload = json.loads(result.stdout)
+    assert (payload["problems"], payload["not_pages"]) == ([], {"non-HTML": 1, "request": 2})
 
 
 def test_empty_warc_is_a_skipped_file(tmp_path):
@@ -122,3 +146,58 @@ def test_one_huge_file_is_cut_into_several_segments(tmp_path, monkeypatch):
         assert len(index.searcher().reader().leaf_readers()) == 6
         assert [hit.id for hit in index.search("number7").hits] == ["https://big.example/7"]
         assert index.stats().articles == 12
+
+
+def test_a_url_captured_in_two_warc_files_is_renamed_and_named_by_path_at_offset(tmp_path):
+    """Across files the ids rule applies (the later capture gets ``~2``), reported as
+    ``path@offset`` like every other WARC record message."""
+    from searchkit import build_index, open_index
+
+    record = ("response", "https://a.example/one", "200 OK", "text/html", ONE)
+    write_warc(tmp_path / "a.warc.gz", [record])
+    offsets = write_warc(tmp_path / "b.warc.gz", [("request", "https://a.example/one"), record])
+    report = build_index([tmp_path / "a.warc.gz", tmp_path / "b.warc.gz"], tmp_path / "ix", jobs=1)
+    assert report.problems == [
+        f"{tmp_path / 'b.warc.gz'}@{offsets[1]}: id 'https://a.example/one' is already used by a.warc.gz; "
+        "indexed as 'https://a.example/one~2'"
+    ]
+    with open_index(tmp_path / "ix") as index:
+        renamed = index.article("https://a.example/one~2")
+        assert (renamed.source, renamed.offset) == ("b.warc.gz", offsets[1])
+
+
+def test_the_summary_counts_in_the_singular_too():
+    from searchkit.indexing import IndexReport
+
+    report = IndexReport("ix", added=1, articles=1, comments=1, problems=["p"])
+    report.not_pages["request"] = 1
+    assert report.summary() == (
+        "1 added, 0 updated, 0 removed, 0 unchanged, 0 skipped; 1 article and 1 comment written in 0.00 s; "
+        "1 WARC record not a page (1 request); 1 problem"
+    )
+
+
+@pytest.mark.parametrize("damage", ["truncated", "wrong length"])
+def test_a_url_whose_last_capture_is_damaged_keeps_its_earlier_capture(tmp_path, damage):
+    """The earlier capture is dropped only for a later one that is read: a recrawl cut short
+    (or with a wrong Content-Length) must not lose a page the archive holds intact."""
+    path = tmp_path / "recrawl.warc"
+    offsets = write_warc(
+        path,
+        [
+            ("response", "https://a.example/one", "200 OK", "text/html", ONE),
+            ("response", "https://a.example/one", "200 OK", "text/html", ONE_AGAIN),
+        ],
+    )
+    data = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(data[: offsets[1] + 300])
+    else:
+        at = data.index(b"Content-Length: ", offsets[1]) + 16
+        end = data.index(b"\r\n", at)
+        path.write_bytes(data[:at] + str(int(data[at:end]) - 40).encode() + data[end:])
+    read = read_source(SourceFile(path, "recrawl.warc"))
+    articles = list(read.articles)
+    assert [(a.id, a.offset) for a in articles] == [("https://a.example/one", offsets[0])]
+    assert articles[0].title == "Lighthouse Keeper Retires"
+    assert len(read.problems) == 1 and read.problems[0].startswith(f"{path}@{offsets[1]}: "), read.problems

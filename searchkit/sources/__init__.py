@@ -6,10 +6,12 @@ read, each with its source id (its path relative to the folder given,
 resolved path); the indexer makes the ids unique across roots (see
 :func:`searchkit.indexing.build_index`). :func:`read_source` reads one file
 with the reader that :data:`FORMATS` names for it. Each format is one module
-with one function, ``read(path, source_id, problems) -> Iterator[Article]``:
+with one function, ``read(path, source_id, report) -> Iterator[Article]``:
 it raises :class:`~searchkit.errors.SourceError` when the file cannot be read
-at all, and appends a line to ``problems`` for each part of it that was
-skipped. Adding a format is one module and one line in :data:`FORMATS`.
+at all, appends a line to ``report.problems`` for each part of it that was
+skipped, and counts in ``report.not_pages`` the archive records that are not
+pages (:class:`~.report.ReadReport`). Adding a format is one module and one
+line in :data:`FORMATS`.
 
 Text is decoded as UTF-8 (a BOM is dropped); text that is not UTF-8 is decoded
 as cp1252 and the file's problems say so; HTML is decoded as browsers do
@@ -30,9 +32,10 @@ from ..errors import SourceError
 from . import html, jsonl, text, warc
 from .jsonl import read_jsonl
 from .raw import MAX_PAGE_BYTES, decode
+from .report import ReadReport
 from .scraped import parse_scraped
 
-Reader = Callable[[Path, str, list[str]], Iterator[Article]]
+Reader = Callable[[Path, str, ReadReport], Iterator[Article]]
 INDEX_MARK = "searchkit.json"
 """A folder holding this file is a searchkit index, never input."""
 
@@ -60,6 +63,7 @@ __all__ = [
     "FORMATS",
     "MAX_PAGE_BYTES",
     "Format",
+    "ReadReport",
     "SourceFile",
     "SourceRead",
     "decode",
@@ -109,10 +113,18 @@ class SourceFile:
 
 @dataclass
 class SourceRead:
-    """What reading a file gave: its articles (lazily) and the problems met."""
+    """What reading a file gave: its articles (lazily) and its read report, filled as they are read."""
 
     articles: Iterator[Article]
-    problems: list[str] = field(default_factory=list)
+    report: ReadReport = field(default_factory=ReadReport)
+
+    @property
+    def problems(self) -> list[str]:
+        return self.report.problems
+
+    @property
+    def not_pages(self):
+        return self.report.not_pages
 
 
 def discover(
@@ -228,19 +240,19 @@ def read_source(source: SourceFile) -> SourceRead:
     """Read one file into articles, lazily. Raises SourceError when nothing can be read.
 
     The first article is read here, so that a file that cannot be read at all
-    fails now; the others are read as the caller iterates, and problems met
-    on the way are appended to the returned ``problems`` list meanwhile.
+    fails now; the others are read as the caller iterates, and the returned
+    read report (``problems``, ``not_pages``) is filled meanwhile.
     """
     where = str(source.path)
     fmt = source.format
     if fmt is None:
         raise SourceError(where, f"not a supported file type; supported: {SUPPORTED_TYPES}")
-    problems: list[str] = []
+    report = ReadReport()
     try:
-        articles = iter(fmt.read(source.path, source.source_id, problems))
+        articles = iter(fmt.read(source.path, source.source_id, report))
         first = next(articles)
     except StopIteration:
-        return SourceRead(articles=iter(()), problems=problems)
+        return SourceRead(articles=iter(()), report=report)
     except OSError as exc:
         raise SourceError(where, f"cannot read: {_reason(exc)}") from None
-    return SourceRead(articles=chain([first], articles), problems=problems)
+    return SourceRead(articles=chain([first], articles), report=report)

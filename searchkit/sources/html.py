@@ -46,12 +46,13 @@ from lxml import etree
 from ..documents import MONTHS, Article, Comment, comment_id, parse_date
 from ..errors import SourceError
 from .raw import html_encoding, looks_binary, read_page_bytes
+from .report import ReadReport
 
 MAX_DEPTH = 256
 """libxml2's HTML parser stops reading a page nested deeper than this."""
 
 
-def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
+def read(path: Path, source_id: str, report: ReadReport) -> Iterator[Article]:
     """Yield the one article of an HTML page; raise SourceError when it cannot be read."""
     yield parse_html(read_page_bytes(path), source_id, where=str(path), source=source_id)
 
@@ -182,7 +183,7 @@ def _strip_head_lines(body: str, title: str) -> tuple[str, str | None]:
         elif not _is_dateline(line):
             break
         lines.pop(0)
-    return "\n".join(lines).strip(), author
+    return "\n\n".join(line.strip() for line in lines if line.strip()), author
 
 
 def _is_dateline(line: str) -> bool:
@@ -455,8 +456,9 @@ def _block_text(element) -> str:
 
 
 def _clean_block(text: str) -> str:
+    """A comment's text: one paragraph per block element, separated by a blank line as in every format."""
     lines = (_clean(line) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n\n".join(line for line in lines if line)
 
 
 def _clean(text: str) -> str:

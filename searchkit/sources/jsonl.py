@@ -4,13 +4,14 @@ Each line is an object with ``id`` (or ``_id``), ``title``, ``text`` (or
 ``body``), and optionally ``date``, ``url``, ``author`` (the byline: a name,
 or a list of names) and ``comments`` (a list of ``{"author", "text", "date"}``).
 A BEIR ``corpus.jsonl`` is valid input. A date keeps the precision written:
-``"2022-05"`` is May 2022, not May 1st. Each article remembers its line.
+``"2022-05"`` is May 2022, not May 1st. Each article knows its ``line``
+(the hit's ``source`` is ``path:LINE``).
 
 A line that is not valid JSON, or lacks an id or a text, is skipped and
-reported as ``path:LINE: reason``; the other lines of the file are read. Each
-article knows its ``line``. Records are yielded with the ids they carry, even
-one already seen: the indexer gives the later of two records with one id
-another id (``<id>~2``) and reports it as ``path:LINE``.
+reported as ``path:LINE: reason``; the other lines of the file are read.
+Records are yielded with the ids they carry, even one already seen: the
+indexer gives the later of two records with one id another id (``<id>~2``)
+and reports it as ``path:LINE``.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from pathlib import Path
 from ..documents import Article, Comment, DocDate, comment_id, parse_date
 from ..errors import SourceError
 from .raw import MAX_PAGE_BYTES
+from .report import ReadReport
 
 
-def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
+def read(path: Path, source_id: str, report: ReadReport) -> Iterator[Article]:
     """Yield the articles of a JSON Lines file, line by line (the file is never read whole).
 
     Raises SourceError for an empty or binary file; a line that is too large,
@@ -38,7 +40,7 @@ def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
         raise SourceError(where, "binary file (it contains NUL bytes), skipped")
     if not head.strip():
         raise SourceError(where, "empty file, skipped")
-    for article in read_jsonl(_lines(path, problems), where, problems):
+    for article in read_jsonl(_lines(path, report.problems), where, report.problems):
         article.source = source_id
         yield article
 
@@ -86,7 +88,6 @@ def read_jsonl(lines: Iterable[str], path: str, problems: list[str]) -> Iterator
         except ValueError as exc:
             problems.append(f"{path}:{number}: {exc}, line skipped")
             continue
-        article.line = number
         yield article
 
 

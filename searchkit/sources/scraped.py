@@ -55,7 +55,9 @@ Heuristics, in the order they are applied:
   has no comment section and everything is body: no comment is invented.
 * **The body** is everything before the section. A first paragraph that is
   only a date (``March 14, 2023``, ``Published: 2023-03-14``, ``Posted on
-  ...``) is the dateline; a paragraph ``By Jane Roe`` is the byline. Dropped
+  ...``) is the dateline; a paragraph ``By Jane Roe`` is the byline; a
+  paragraph holding both, on two lines or on one split by ``|``, ``·`` or
+  ``•`` (``By Jane Roe | March 14, 2023``), gives both. Dropped
   as chrome: the title repeated (compared without quote marks, spacing and
   case, also as one line of a longer block), ``Support <Site>`` lines, a
   lone site name (a name seen in ``Support <Site>`` or the URL's host),
@@ -236,14 +238,20 @@ def parse_scraped(text: str, article_id: str, source: str = "") -> Article:
     paragraphs = _body_paragraphs(body_lines, title, sites)
     published, author = header.published, header.author
     precision = "day"
-    if paragraphs and (m := _DATELINE.fullmatch(paragraphs[0])) and (found := _date_of(m.group("date"))):
-        if published is None:
-            published = found
-            written = DocDate.parse(m.group("date"))  # "March 2023" is month precision
-            precision = written.precision if written else "day"
-        paragraphs.pop(0)
-    if paragraphs and (m := _BYLINE_BY.fullmatch(paragraphs[0])):
-        author = author or m.group("name")
+    dated = named = False
+    while paragraphs and (meta := _dateline_or_byline(paragraphs[0])) is not None:
+        date_text, name = meta
+        if (date_text and dated) or (name and named):
+            break
+        if date_text:
+            dated = True
+            if published is None:
+                published = _date_of(date_text)
+                written = DocDate.parse(date_text)  # "March 2023" is month precision
+                precision = written.precision if written else "day"
+        if name:
+            named = True
+            author = author or name
         paragraphs.pop(0)
     comments = _comments(comment_lines, article_id)
     if not title:
@@ -265,6 +273,23 @@ def parse_scraped(text: str, article_id: str, source: str = "") -> Article:
         comments=comments,
     )
     return article
+
+
+def _dateline_or_byline(paragraph: str) -> tuple[str | None, str | None] | None:
+    """(date text, author) when a paragraph is only a dateline and/or a byline, one per line or
+    on one line split by ``|``, ``·`` or ``•`` (``March 14, 2023`` / ``By Ana Vale``); else None."""
+    date_text = name = None
+    for part in re.split(r"\n|\s+[|·•]\s+", paragraph):
+        part = part.strip()
+        if not part:
+            continue
+        if date_text is None and (m := _DATELINE.fullmatch(part)) and _date_of(m.group("date")):
+            date_text = m.group("date")
+        elif name is None and (m := _BYLINE_BY.fullmatch(part)):
+            name = m.group("name")
+        else:
+            return None
+    return (date_text, name) if date_text or name else None
 
 
 # --- above the title -------------------------------------------------------

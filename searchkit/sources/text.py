@@ -12,13 +12,14 @@ from pathlib import Path
 from ..documents import Article
 from ..errors import SourceError
 from .raw import decode, read_page_bytes
+from .report import ReadReport
 from .scraped import parse_scraped
 
 
-def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
+def read(path: Path, source_id: str, report: ReadReport) -> Iterator[Article]:
     """Yield the one article of a scraped page; raise SourceError when it cannot be read."""
     where = str(path)
-    text = decode(read_page_bytes(path), where, problems)
+    text = decode(read_page_bytes(path), where, report.problems)
     if not text.strip():
         raise SourceError(where, "empty file, skipped")
     try:

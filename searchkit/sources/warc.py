@@ -8,12 +8,13 @@ file (in the compressed file for ``.warc.gz``, as CDX indexes give it).
 
 The file is streamed with warcio, one record at a time, never read whole. It
 is read twice: a first pass reads only record headers, to find URLs captured
-more than once (the last capture is kept, the earlier ones are reported); the
-second parses the pages. Decompression is cheap beside HTML extraction.
+more than once (the last capture that is not damaged is kept, the other ones
+are reported); the second parses the pages. Decompression is cheap beside HTML extraction.
 
 Other records (request, revisit, metadata, warcinfo, resource; redirects,
 errors and other statuses; non-HTML responses) are skipped without an error
-and counted: one line in ``problems`` per file gives the counts by kind. A
+and counted by kind in the read report's ``not_pages``, which the index
+summary shows; they are never a problem. A
 page that cannot be read (binary, too large, too deep) is one problem line
 with ``path@offset``; a record the archive cannot be parsed past (truncated,
 wrong ``Content-Length``, broken headers, a gzip bomb) is one too, and
@@ -36,6 +37,7 @@ from ..documents import Article
 from ..errors import SourceError
 from .html import parse_html
 from .raw import MAX_PAGE_BYTES, GzipBomb, gzip_guard
+from .report import ReadReport
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_LISTED = 20
@@ -43,22 +45,30 @@ MAX_LISTED = 20
 _RESYNC_CHUNK = 1 << 20
 
 
-def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
+def read(path: Path, source_id: str, report: ReadReport) -> Iterator[Article]:
     """Yield the HTML pages of a WARC file; raise SourceError when it holds no record at all."""
     where = str(path)
+    problems = report.problems
     if path.stat().st_size == 0:
         raise SourceError(where, "empty file, skipped")
     last_capture: dict[bytes, int] = {}
     listed: Counter = Counter()
     damaged: dict[int, str] = {}  # offset -> why: records the first pass found cut short or overlong
+    intact: dict[bytes, int] = {}  # for a URL captured again: its last capture known to be read through whole
     records = 0
     for offset, record in _records(path, where, None, damaged):
         records += 1
         if _is_page(record) is None:
-            last_capture[_key(record)] = offset
+            key = _key(record)
+            earlier = last_capture.get(key)
+            if earlier is not None and earlier not in damaged:  # read through by now: its damage is known
+                intact[key] = earlier
+            last_capture[key] = offset
     if not records:
         raise SourceError(where, "no WARC record in the file, skipped")
-    skipped: Counter = Counter()
+    for key, offset in intact.items():
+        if last_capture[key] in damaged:  # a recrawl cut short does not drop the intact capture before it
+            last_capture[key] = offset
     for offset, record in _records(path, where, _Noted(problems, listed), {}):
         kind = _is_page(record)
         at = f"{where}@{offset}"
@@ -66,7 +76,7 @@ def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
             _note(problems, listed, "unreadable", f"{at}: broken HTTP headers (no status code), record skipped")
             continue
         if kind is not None:
-            skipped[kind] += 1
+            report.not_pages[kind] += 1
             continue
         url = record.rec_headers.get_header("WARC-Target-URI")
         if offset in damaged:
@@ -74,7 +84,6 @@ def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
             continue
         later = last_capture.get(_key(record), offset)
         if later != offset:
-            skipped["earlier capture"] += 1
             _note(problems, listed, "duplicate", f"{at}: {url} is captured again at @{later}; the last capture is kept")
             continue
         try:
@@ -101,9 +110,6 @@ def read(path: Path, source_id: str, problems: list[str]) -> Iterator[Article]:
     for kind, count in listed.items():
         if count > MAX_LISTED:
             problems.append(f"{where}: {count - MAX_LISTED} more {kind} records not listed")
-    if skipped:
-        counts = ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items()))
-        problems.append(f"{where}: {sum(skipped.values())} records are not pages to index, skipped: {counts}")
 
 
 def _is_page(record) -> str | None:

@@ -10,7 +10,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from searchkit import build_index, indexing, open_index
+from searchkit import build_index, indexing, open_index, renaming
 from searchkit.cli import cli
 from searchkit.documents import comment_id, parse_comment_id
 
@@ -207,7 +207,7 @@ def test_an_unreadable_folder_keeps_its_documents(tmp_path):
 @pytest.fixture(params=["lookups", "column"])
 def id_check(request, monkeypatch):
     """Run with ids looked up one by one in the index, and with every article id read at once."""
-    monkeypatch.setattr(indexing._IdsInIndex, "LOOKUP_COST", 0 if request.param == "lookups" else 10**9)
+    monkeypatch.setattr(renaming.IdsInIndex, "LOOKUP_COST", 0 if request.param == "lookups" else 10**9)
     return request.param
 
 

@@ -32,8 +32,10 @@ def unique_ids(ix, written: list, replaced: set[str], fresh: bool, problems: lis
     that this run does not replace) gets ``~2`` (or the next free number)
     appended, and so does an id that would read as a comment id
     (``#c<n>`` at its end). Each rename is reported as ``path:LINE``.
-    A renamed article's documents are deleted from the segment they were
+    A renamed article's documents are deleted from the segments they were
     written to and written again, with the new ids, to one more segment.
+    ``written`` pairs each file's outcome (its article ids, in file order)
+    with the segments of its batch; renames are appended to ``problems``.
     """
     in_index = None if fresh else IdsInIndex(ix.searcher(), replaced, sum(len(o.ids) for _, o in written))
     try:

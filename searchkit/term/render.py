@@ -66,33 +66,34 @@ def results_text(results, paint: Painter, width: int | None = None) -> str:
     """
     lines: list[str] = []
     for hit in results.hits:
+        pad = " " * (len(str(hit.rank)) + 2)  # the body lines start under the title: "9. " or "10. "
         if hit.kind == "comment":
             who = hit.author or "anonymous"
             heading = f"comment by {paint(who, BOLD)} on “{hit.title}”"
         else:
             heading = paint.snippet(hit.title_snippet, BOLD)
-        lines += wrap_line(f"{paint(f'{hit.rank}.', BOLD)} {heading}", width, hang=3)
+        lines += wrap_line(f"{paint(f'{hit.rank}.', BOLD)} {heading}", width, hang=len(pad))
         label = date_label(hit.date)
         details = [hit.kind] + ([label] if label else []) + [f"score {hit.score:.2f}"]
-        lines += wrap_line(f"   {paint(hit.id, CYAN)} {paint(_joined(details), DIM)}", width)
+        lines += wrap_line(f"{pad}{paint(hit.id, CYAN)} {paint(_joined(details), DIM)}", width)
         origin = [f"by {hit.author}"] if hit.author and hit.kind != "comment" else []
         origin += [hit.url or ""]
         origin += [f"from {hit.source}" if hit.source and hit.source != hit.article_id else ""]
         origin = [part for part in origin if part]
         if origin:
-            lines += wrap_line("   " + paint(_joined(origin), DIM), width)
+            lines += wrap_line(pad + paint(_joined(origin), DIM), width)
         if hit.snippet:
-            lines += wrap_line(f"   {paint.snippet(hit.snippet)}", width)
+            lines += wrap_line(f"{pad}{paint.snippet(hit.snippet)}", width)
         if hit.comment_count:
             shown = len(hit.comments)
             noun = "comment matches" if hit.comment_count == 1 else "comments match"
             more = f", {shown} shown" if shown < hit.comment_count else ""
-            lines += wrap_line(f"   {paint(f'{hit.comment_count} {noun}{more}:', GREEN)}", width)
+            lines += wrap_line(f"{pad}{paint(f'{hit.comment_count} {noun}{more}:', GREEN)}", width)
             for comment in hit.comments:
                 who = comment.author or "anonymous"
                 when = date_text(comment.date)
                 who_when = paint(who, BOLD) + (paint(f" ({_keep(when)})", DIM) if when else "")
-                lines += wrap_line(f"     {who_when}: {paint.snippet(comment.snippet)}", width, hang=2)
+                lines += wrap_line(f"{pad}  {who_when}: {paint.snippet(comment.snippet)}", width, hang=2)
         lines.append("")
     lines += wrap_line(paint(summary_line(results), DIM), width)
     return "\n".join(lines)

@@ -176,8 +176,10 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checks
     """Index PATHS (files or folders; default ./corpus) into the index.
 
     Incremental: only new and changed files are read, and documents of deleted
-    files are removed. Files are scraped pages (.txt) or JSON Lines (.jsonl).
-    A file that cannot be read is skipped with its reason; the rest is indexed.
+    files are removed. Files are scraped pages (.txt), JSON Lines (.jsonl),
+    HTML pages (.html) or WARC archives (.warc.gz), mixed in one folder if you
+    like (README: Input formats). A file that cannot be read is skipped with
+    its reason; the rest is indexed.
 
     \b
     Examples:

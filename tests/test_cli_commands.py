@@ -133,3 +133,11 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
         main(["index", "--index", "/nonexistent/ix"])
     assert stopped.value.code == 130
     assert capsys.readouterr().err.strip() == "searchkit: interrupted"  # after the newline that ends ^C
+
+
+def test_index_help_names_every_input_format():
+    from searchkit.sources import FORMATS
+
+    text = " ".join(invoke("index", "--help").stdout.split())
+    for fmt in FORMATS:
+        assert fmt.suffixes[0] in text, fmt.name

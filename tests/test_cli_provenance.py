@@ -101,3 +101,16 @@ def test_show_gives_author_url_source_and_comment_dates(run):
     assert [comment["date"] for comment in payload["comments"]] == ["2022-05-20", None]
     captured = run("show", "festival.txt")
     assert captured.stdout.split("\n")[1] == "festival.txt · captured 2022-05"
+
+
+def test_a_warc_page_whose_id_is_its_url_shows_the_url_once(corpus_index, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    url = "https://railweekly.example/night-trains-return"
+    found = CliRunner().invoke(cli, ["query", "night trains northern", "--limit", "1", "--index", str(corpus_index)])
+    assert found.exit_code == 0
+    hit = found.stdout.split("\n\n")[0]
+    assert hit.count(url) == 1 and "by Oskar Dahl · from warc/coast-crawl.warc.gz@" in hit, hit
+    shown = CliRunner().invoke(cli, ["show", url, "--index", str(corpus_index)])
+    assert shown.exit_code == 0
+    meta = shown.stdout.splitlines()[1]
+    assert meta.count(url) == 1 and "by Oskar Dahl" in meta and "from warc/coast-crawl.warc.gz@" in meta, meta

@@ -77,7 +77,7 @@ def results_text(results, paint: Painter, width: int | None = None) -> str:
         details = [hit.kind] + ([label] if label else []) + [f"score {hit.score:.2f}"]
         lines += wrap_line(f"{pad}{paint(hit.id, CYAN)} {paint(_joined(details), DIM)}", width)
         origin = [f"by {hit.author}"] if hit.author and hit.kind != "comment" else []
-        origin += [hit.url or ""]
+        origin += [hit.url if hit.url != hit.id else ""]  # a WARC page's id is its url already
         origin += [f"from {hit.source}" if hit.source and hit.source != hit.article_id else ""]
         origin = [part for part in origin if part]
         if origin:
@@ -188,7 +188,7 @@ def article_text(article, paint: Painter, terms=frozenset(), width: int | None =
         meta.append(_keep(f"captured {article.captured.strftime('%Y-%m')}"))
     if article.author:
         meta.append(f"by {article.author}")
-    if article.url:
+    if article.url and article.url != article.id:  # a WARC page's id is its url already
         meta.append(article.url)
     if article.source and article_source(article) != article.id:
         meta.append(_keep(f"from {article_source(article)}"))

@@ -57,7 +57,7 @@ def test_two_digit_ranks_indent_their_lines_under_the_title(run, monkeypatch):
     result = run("query", "Putin Trump", "--limit", "11")
     assert result.exit_code == 0
     hits = result.stdout.rsplit("\n\n", 1)[0].split("\n\n")
-    for number, hit in zip((9, 10, 11), hits[8:11]):
+    for number, hit in zip((9, 10, 11), hits[8:11], strict=True):
         first, id_line, *rest = hit.splitlines()
         pad = " " * len(f"{number}. ")
         assert first.startswith(f"{number}. ")

@@ -16,6 +16,7 @@ import pytest
 from searchkit.shell import saved
 from searchkit.shell.commands import dispatch
 from searchkit.shell.toolbar import toolbar_fragments
+from searchkit.term.pager import page
 
 from .conftest import printed
 
@@ -110,6 +111,20 @@ def test_a_result_page_taller_than_the_screen_goes_through_the_pager(state, tmp_
     state.page_results = False
     dispatch(state, "wheat")
     assert not (tmp_path / "pager-saw").exists()
+
+
+def test_less_keeps_the_last_screen_of_a_page_after_it_quits(state, tmp_path, monkeypatch):
+    monkeypatch.delenv("LESS", raising=False)
+    screen = tmp_path / "screen"
+    with open(screen, "w") as stream:
+        stream.isatty = lambda: True
+        page("one\ntwo\nthree", stream, f'printf %s "$LESS" > {tmp_path / "less-options"}', size=(2, 80))
+    assert (tmp_path / "less-options").read_text() == "RX"  # R: colours; X: no screen clearing on quit
+    monkeypatch.setenv("LESS", "S")
+    with open(screen, "w") as stream:
+        stream.isatty = lambda: True
+        page("one\ntwo\nthree", stream, f'printf %s "$LESS" > {tmp_path / "less-options"}', size=(2, 80))
+    assert (tmp_path / "less-options").read_text() == "S"  # the user's own LESS wins
 
 
 # -- toolbar --------------------------------------------------------------------------------

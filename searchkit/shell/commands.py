@@ -124,11 +124,12 @@ def show_results(state: ShellState, results: searchkit.Results, heading: str | N
     """
     paint = state.paint
     lines = []
+    width = state.width()
     if heading or state.label:
-        lines.append(paint(heading or state.label, BOLD))
+        lines += wrap_line(paint(heading or state.label, BOLD), width, hang=2)
     if results.notice:
-        lines.append(paint(f"note: {results.notice}", DIM))
-    lines.append(results_text(results, paint, state.width()))
+        lines += wrap_line(paint(f"note: {results.notice}", DIM), width, hang=2)
+    lines.append(results_text(results, paint, width))
     text = "\n".join(lines)
     state.suggestion = None
     if state.page_results:

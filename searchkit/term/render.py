@@ -58,8 +58,11 @@ def results_json(results) -> dict:
     return payload
 
 
-def results_text(results, paint: Painter, width: int | None = None) -> str:
+def results_text(results, paint: Painter, width: int | None = None, undated_hint: str = "--undated include") -> str:
     """Ranked hits for a terminal, wrapped at ``width`` (None: not wrapped).
+
+    ``undated_hint`` is how the summary line says to keep undated hits (the
+    shell's is ``:undated include``).
 
     Per hit: rank and title; id, kind, date and score; who wrote it, its url
     and where it was read from; the snippet; the matching comments.
@@ -95,7 +98,7 @@ def results_text(results, paint: Painter, width: int | None = None) -> str:
                 who_when = paint(who, BOLD) + (paint(f" ({_keep(when)})", DIM) if when else "")
                 lines += wrap_line(f"{pad}  {who_when}: {paint.snippet(comment.snippet)}", width, hang=2)
         lines.append("")
-    lines += wrap_line(paint(summary_line(results), DIM), width)
+    lines += wrap_line(paint(summary_line(results, undated_hint), DIM), width)
     return "\n".join(lines)
 
 
@@ -113,7 +116,7 @@ def similar_text(similar, title: str, paint: Painter, width: int | None = None, 
     return "\n".join(heading) + "\n\n" + results_text(similar.results, paint, width)
 
 
-def summary_line(results) -> str:
+def summary_line(results, undated_hint: str = "--undated include") -> str:
     """The last line of a result list: which hits of how many, the page, the time, undated left out."""
     first = (results.page - 1) * results.limit + 1
     last = first + len(results.hits) - 1
@@ -128,7 +131,7 @@ def summary_line(results) -> str:
     left_out = results.undated_left_out
     if left_out:
         noun = "hit" if left_out == 1 else "hits"
-        line += f"; {left_out} undated {noun} left out (--undated include keeps them)"
+        line += f"; {left_out} undated {noun} left out ({undated_hint} keeps them)"
     return line
 
 

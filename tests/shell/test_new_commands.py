@@ -233,7 +233,7 @@ def test_undated_keeps_or_leaves_out_hits_without_a_date(corpus_index):
         state = ShellState(index, out=io.StringIO(), pager="cat")
         out = run(state, ":since 2022", "putin")
         assert state.results.total == 9
-        assert out.splitlines()[-1].endswith(" ms; 2 undated hits left out (--undated include keeps them)")
+        assert out.splitlines()[-1].endswith(" ms; 2 undated hits left out (:undated include keeps them)")
         assert run(state, ":undated") == "undated hits: exclude; :undated include|exclude changes it\n"
         assert run(state, ":undated sometimes") == "usage: :undated include|exclude\n"
         out = run(state, ":undated include")

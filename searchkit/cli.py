@@ -104,7 +104,7 @@ def cli():
 
     \b
     Quick start, in a folder holding ./corpus:
-      searchkit query "Putin Trump"       builds ./index on first use, then searches
+      searchkit query "Putin Trump"        builds ./index on first use, then searches
       searchkit index                      update the index after files changed
       searchkit shell                      interactive search
 
@@ -300,9 +300,15 @@ def _width():
 @click.argument("words", nargs=-1, metavar="QUERY")
 @index_option
 @filter_options(undated_default="exclude")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="Best match first, or newest first (undated last).",
+)
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits per page.")
-@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Which page of hits to print.")
 @click.option(
     "--format",
     "output_format",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..snippets import highlight_all
 from .color import BOLD, CYAN, DIM, GREEN, Painter
-from .wrap import KEEP, wrap_line, wrap_text
+from .wrap import KEEP, quoted_query, wrap_line, wrap_text
 
 
 def date_text(value) -> str | None:
@@ -127,7 +127,7 @@ def summary_line(results, undated_hint: str = "--undated include") -> str:
             f"{results.seconds * 1000:.0f} ms"
         )
     else:
-        line = f"no hits for {results.query!r}" + (f" on page {results.page}" if results.total else "")
+        line = f"no hits for {quoted_query(results.query)}" + (f" on page {results.page}" if results.total else "")
     left_out = results.undated_left_out
     if left_out:
         noun = "hit" if left_out == 1 else "hits"

@@ -114,3 +114,12 @@ def test_a_warc_page_whose_id_is_its_url_shows_the_url_once(corpus_index, monkey
     assert shown.exit_code == 0
     meta = shown.stdout.splitlines()[1]
     assert meta.count(url) == 1 and "by Oskar Dahl" in meta and "from warc/coast-crawl.warc.gz@" in meta, meta
+
+
+def test_a_comment_hit_without_its_own_date_shows_its_articles(corpus_index):
+    args = ["query", "putin", "--in", "comments", "--sort", "date", "--limit", "3", "--index", str(corpus_index)]
+    lines = CliRunner().invoke(cli, args).stdout.splitlines()
+    details = [line.split(" ", 4)[-1] for line in lines if " comment · " in line]
+    assert details[0].startswith("comment · article 2024-11-21 · score "), details
+    found = CliRunner().invoke(cli, ["query", "turnberry", "--in", "comments", "--index", str(corpus_index)])
+    assert " comment · article captured 2018-07 · score " in found.stdout  # never shown as a publication date

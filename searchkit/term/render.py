@@ -77,6 +77,8 @@ def results_text(results, paint: Painter, width: int | None = None, undated_hint
             heading = paint.snippet(hit.title_snippet, BOLD)
         lines += wrap_line(f"{paint(f'{hit.rank}.', BOLD)} {heading}", width, hang=len(pad))
         label = date_label(hit.date)
+        if label is None and hit.kind == "comment" and hit.article_date is not None:
+            label = f"article {date_label(hit.article_date)}"  # what --sort date and --since go by
         details = [hit.kind] + ([label] if label else []) + [f"score {hit.score:.2f}"]
         lines += wrap_line(f"{pad}{paint(hit.id, CYAN)} {paint(_joined(details), DIM)}", width)
         origin = [f"by {hit.author}"] if hit.author and hit.kind != "comment" else []

@@ -266,3 +266,13 @@ def test_export_completes_folders_and_export_files(state, tmp_path, monkeypatch)
     assert complete(state, "out/") == [("out/old.csv", "exists: replaced")]
     assert complete(state, f"{tmp_path}/ou") == [(f"{tmp_path}/out/", "folder")]
     assert complete(state, "nowhere/x") == []
+
+
+def test_export_and_timeline_after_more_say_why_there_is_nothing(state, tmp_path):
+    run(state, "wheat", ":more 1")
+    assert state.results.hits
+    reason = "the hits shown are articles like “Wheat Harvest Breaks Records in Kansas” (:more), not a query's"
+    expected = f"error: nothing to export: {reason} (type a query first)\n"
+    assert run(state, f":export {tmp_path / 'like.csv'}") == expected
+    assert run(state, ":timeline") == f"error: nothing to count: {reason} (type a query first)\n"
+    assert not (tmp_path / "like.csv").exists()

@@ -228,12 +228,12 @@ def help_command(state: ShellState, argument: str) -> None:
         state.echo(state.paint(found.usage, BOLD) + (f"  (also {aliases})" if aliases else ""))
         state.echo(found.doc)
         return
-    state.echo(wrap_text(HELP_INTRO, state.width()))
+    lines = [wrap_text(HELP_INTRO, state.width())]
     width = max(len(c.usage) for c in COMMANDS.values())
     for found in COMMANDS.values():
-        for line in wrap_line(f"  {found.usage:<{width}}  {found.summary}", state.width(), hang=width + 2):
-            state.echo(line)
-    state.echo(wrap_text(HELP_KEYS, state.width()))
+        lines += wrap_line(f"  {found.usage:<{width}}  {found.summary}", state.width(), hang=width + 2)
+    lines.append(wrap_text(HELP_KEYS, state.width()))
+    page("\n".join(lines), state.out, command=state.pager, size=state.screen_size())  # taller than a screen
 
 
 HELP_INTRO = """\

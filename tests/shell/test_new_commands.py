@@ -113,6 +113,18 @@ def test_a_result_page_taller_than_the_screen_goes_through_the_pager(state, tmp_
     assert not (tmp_path / "pager-saw").exists()
 
 
+def test_help_taller_than_the_screen_goes_through_the_pager(state, tmp_path):
+    with open(tmp_path / "screen", "w") as screen:
+        screen.isatty = lambda: True
+        state.out = screen
+        state.pager = f"cat > {tmp_path / 'pager-saw'}"
+        state.screen_size = lambda: (20, 80)
+        dispatch(state, ":help")
+    shown = (tmp_path / "pager-saw").read_text()
+    assert shown.startswith("Type a query and Enter") and ":quit" in shown and "Ctrl-D" in shown
+    assert (tmp_path / "screen").read_text() == ""  # nothing scrolled past the top of the window
+
+
 def test_less_keeps_the_last_screen_of_a_page_after_it_quits(state, tmp_path, monkeypatch):
     monkeypatch.delenv("LESS", raising=False)
     screen = tmp_path / "screen"

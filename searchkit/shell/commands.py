@@ -104,9 +104,9 @@ def dispatch(state: ShellState, line: str) -> None:
     except (ExitShell, KeyboardInterrupt):
         raise
     except searchkit.SearchkitError as error:
-        state.echo(error_line(error))
+        _echo_wrapped(state, error_line(error))
     except Exception as error:  # a bug: one line, the session goes on
-        state.echo(f"internal error: {type(error).__name__}: {error} (set SEARCHKIT_DEBUG=1 for details)")
+        _echo_wrapped(state, f"internal error: {type(error).__name__}: {error} (set SEARCHKIT_DEBUG=1 for details)")
         if os.environ.get("SEARCHKIT_DEBUG"):
             traceback.print_exc(file=sys.stderr)
 
@@ -114,6 +114,11 @@ def dispatch(state: ShellState, line: str) -> None:
 def error_line(error: searchkit.SearchkitError) -> str:
     hint = getattr(error, "hint", None)
     return f"error: {error.message}" + (f" ({hint})" if hint else "")
+
+
+def _echo_wrapped(state: ShellState, line: str) -> None:
+    """One message, wrapped at the window's width on word boundaries with a hanging indent."""
+    state.echo("\n".join(wrap_line(line, state.width(), hang=2)))
 
 
 def show_results(state: ShellState, results: searchkit.Results, heading: str | None = None) -> None:

@@ -284,3 +284,13 @@ def test_stats(state):
     out = run(state, ":stats")
     assert "articles        5\ncomments        7\n" in out
     assert state.stats.articles == 5
+
+
+def test_an_error_wraps_on_word_boundaries_at_the_window_width(state, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "50")
+    lines = run(state, ":since foo").splitlines()
+    assert lines[0].startswith("error: date not understood: foo")
+    assert len(lines) > 1 and all(len(line) <= 50 for line in lines), lines
+    assert all(line.startswith("  ") for line in lines[1:]), lines
+    monkeypatch.delenv("COLUMNS")
+    assert " ".join(lines).split() == run(state, ":since foo").split()  # the same words, none cut

@@ -289,3 +289,15 @@ def test_a_comment_hit_carries_its_articles_date_beside_its_own(tmp_path):
     assert (str(dated.date), str(dated.article_date)) == ("2022-05-20", "2022-05-14")
     assert undated.date is None
     assert (str(undated.article_date), undated.article_date.kind) == ("2022-05-14", "published")
+
+
+def test_an_id_field_takes_a_renamed_id_literally(tmp_path):
+    from searchkit import build_index
+
+    records = [{"id": "r1", "title": "Ferry One", "text": "The ferry sailed at dawn."}] * 3
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    build_index([str(tmp_path / "a.jsonl")], tmp_path / "index")
+    with open_index(tmp_path / "index") as index:
+        assert [hit.id for hit in index.search("id:r1~2").hits] == ["r1~2"]  # not r1 within two edits
+        assert {hit.id for hit in index.search("id:r1~3 OR id:r1").hits} == {"r1", "r1~3"}
+        assert {hit.id for hit in index.search("ferr~1", scope="articles").hits} == {"r1", "r1~2", "r1~3"}

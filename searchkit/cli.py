@@ -489,6 +489,7 @@ def show_command(article_id, index_path, output_format, color, no_color):
       searchkit show business/australia-wheat-harvest-exports.txt#c1 --format json
     """
     from .errors import SearchkitError
+    from .term.color import DIM
     from .term.render import article_json, article_text
 
     try:
@@ -500,7 +501,12 @@ def show_command(article_id, index_path, output_format, color, no_color):
         click.echo(json.dumps(article_json(article), ensure_ascii=False))
     else:
         paint = _painter(color, no_color)
-        click.echo(article_text(article, paint, width=_width()), color=paint.enabled)
+        text = article_text(article, paint, width=_width())
+        comment = next((each for each in article.comments if each.id == article_id), None)
+        if comment is not None:  # a comment id: say where it is among all the comments
+            who = comment.author or "anonymous"
+            text = paint(f"comment #{comment.position} by {who} is below the article", DIM) + "\n" + text
+        click.echo(text, color=paint.enabled)
 
 
 @cli.command("stats", context_settings=CONTEXT)

@@ -123,3 +123,13 @@ def test_a_comment_hit_without_its_own_date_shows_its_articles(corpus_index):
     assert details[0].startswith("comment · article 2024-11-21 · score "), details
     found = CliRunner().invoke(cli, ["query", "turnberry", "--in", "comments", "--index", str(corpus_index)])
     assert " comment · article captured 2018-07 · score " in found.stdout  # never shown as a publication date
+
+
+def test_show_of_a_comment_id_says_which_comment_it_is(corpus_index, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    comment_id = "science/reykjanes-volcano-eruption.txt#c8"
+    lines = CliRunner().invoke(cli, ["show", comment_id, "--index", str(corpus_index)]).stdout.splitlines()
+    assert lines[0] == "comment #8 by anonymous is below the article"
+    assert lines[1].startswith("Volcano Erupts on Iceland") and "#8 anonymous" in lines
+    article = CliRunner().invoke(cli, ["show", comment_id.split("#")[0], "--index", str(corpus_index)])
+    assert article.stdout.splitlines() == lines[1:]

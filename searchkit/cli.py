@@ -104,7 +104,7 @@ def cli():
 
     \b
     Quick start, in a folder holding ./corpus:
-      searchkit query "Putin Trump"       builds ./index on first use, then searches
+      searchkit query "Putin Trump"        builds ./index on first use, then searches
       searchkit index                      update the index after files changed
       searchkit shell                      interactive search
 
@@ -302,9 +302,15 @@ def _width():
 @click.argument("words", nargs=-1, metavar="QUERY")
 @index_option
 @filter_options(undated_default="exclude")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="Best match first, or newest first (undated last).",
+)
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits per page.")
-@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Which page of hits to print.")
 @click.option(
     "--format",
     "output_format",
@@ -485,6 +491,7 @@ def show_command(article_id, index_path, output_format, color, no_color):
       searchkit show business/australia-wheat-harvest-exports.txt#c1 --format json
     """
     from .errors import SearchkitError
+    from .term.color import DIM
     from .term.render import article_json, article_text
 
     try:
@@ -496,7 +503,12 @@ def show_command(article_id, index_path, output_format, color, no_color):
         click.echo(json.dumps(article_json(article), ensure_ascii=False))
     else:
         paint = _painter(color, no_color)
-        click.echo(article_text(article, paint, width=_width()), color=paint.enabled)
+        text = article_text(article, paint, width=_width())
+        comment = next((each for each in article.comments if each.id == article_id), None)
+        if comment is not None:  # a comment id: say where it is among all the comments
+            who = comment.author or "anonymous"
+            text = paint(f"comment #{comment.position} by {who} is below the article", DIM) + "\n" + text
+        click.echo(text, color=paint.enabled)
 
 
 @cli.command("stats", context_settings=CONTEXT)

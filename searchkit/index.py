@@ -626,7 +626,38 @@ def _hold_files(searcher) -> None:
                 if perdoc._cached_reader(f"_{name}_len", LENGTHS_COLUMN) is None:
                     raise FileNotFoundError(f"{name} lengths of segment {leaf.segment().segment_id()}")
             if field_type.column_type and perdoc.has_column(name):
-                perdoc.column_reader(name, field_type.column_type)
+                column = perdoc.column_reader(name, field_type.column_type)
+                if name == f.DATE:
+                    _check_date_column(leaf, column)
+
+
+DATE_CHECK_DOCS = 64
+"""How many documents from a segment's end :func:`_check_date_column` looks at, at most."""
+
+
+def _check_date_column(leaf, column) -> None:
+    """Raise ValueError when the date column of a segment is cut short.
+
+    Whoosh writes a fixed-width column only up to its last non-default value
+    and reads a missing tail as "no date" without a word, so a truncated date
+    column would silently turn dated documents undated (wrong --sort date,
+    filters and counts). A length that is not a whole number of values is cut
+    short; so is a column that ends before the last document whose stored
+    fields hold a date (looked for among the last :data:`DATE_CHECK_DOCS`).
+    """
+    count, width = getattr(column, "_count", None), getattr(column, "_fixedlen", None)
+    if count is None or not width:
+        return  # another column reader: nothing to check
+    where = f"the date column of segment {leaf.segment().segment_id()} is cut short"
+    length = getattr(leaf._perdoc, "_colfiles", {}).get(f.DATE, (None, None, None))[2]
+    if length is not None and length % width:
+        raise ValueError(where)
+    total = leaf.doc_count_all()
+    for docnum in range(total - 1, max(total - DATE_CHECK_DOCS, 0) - 1, -1):
+        if leaf.stored_fields(docnum).get(f.DATE) is not None:
+            if docnum >= count:
+                raise ValueError(where)
+            return
 
 
 def truncated_lengths(searcher) -> str | None:

@@ -115,6 +115,7 @@ def parse_query(text: str, schema) -> ParsedQuery:
         parsed = _parser(schema).parse(clean)
     except Exception:  # Whoosh's parser raises assorted errors on odd input
         return _plain(text, words, date_filter, "query syntax not understood, searched as plain words")
+    parsed = parsed.accept(_literal_id)
     if _cap_fuzzy(parsed):
         notice = f"fuzzy terms allow at most {MAX_FUZZY_EDITS} edits; searched with {MAX_FUZZY_EDITS}"
     return ParsedQuery(text, exclude_negatives(parsed), None, date_filter, words, notice)
@@ -136,6 +137,17 @@ def ranking_terms(terms: list[str]) -> list[str]:
 
 MAX_FUZZY_EDITS = 2
 """``word~N`` with a larger N matches nearly every word and takes seconds: it is capped."""
+
+
+ID_FIELDS = frozenset({f.ID_FIELD, f.ARTICLE_ID, f.SOURCE})
+"""Fields that hold ids and paths whole: a ``~N`` there is part of the id, not a fuzzy term."""
+
+
+def _literal_id(query: Query) -> Query:
+    """``id:r1~2`` is the renamed id ``r1~2`` (README, Ids), not ``r1`` within two edits."""
+    if isinstance(query, FuzzyTerm) and query.fieldname in ID_FIELDS:
+        return Term(query.fieldname, f"{query.text}~{query.maxdist}", boost=query.boost)
+    return query
 
 
 def _cap_fuzzy(query: Query) -> bool:

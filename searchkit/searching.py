@@ -83,7 +83,9 @@ class Hit:
 
     ``author`` is the article's byline for an article, the commenter for a
     comment. ``date`` is the article's publication date (else its capture
-    month, kind ``captured``), or a comment's own date. ``source`` is the
+    month, kind ``captured``), or a comment's own date; a comment hit's
+    ``article_date`` is its article's (what ``sort="date"`` and the date
+    filters use when the comment has no date of its own). ``source`` is the
     input file, with ``:LINE`` (JSON Lines) or ``@OFFSET`` (WARC record).
     ``snippet`` and ``title_snippet`` are computed when first read.
     """
@@ -102,6 +104,7 @@ class Hit:
     comment_count: int = 0
     terms: frozenset[str] = field(default=frozenset(), repr=False)
     url: str | None = None
+    article_date: DocDate | None = None
 
     @cached_property
     def snippet(self) -> Snippet:
@@ -489,6 +492,7 @@ def stored_source(stored: dict) -> str:
 def _hit(searcher, terms, rank: int, docnum: int, scores, comments_by_article, parsed, matched) -> Hit:
     stored = searcher.stored_fields(docnum)
     if stored[f.KIND] == f.COMMENT_KIND:
+        article = searcher.document(**{f.ID_FIELD: stored[f.ARTICLE_ID], f.KIND: f.ARTICLE})
         return Hit(
             rank=rank,
             id=stored[f.ID_FIELD],
@@ -502,6 +506,7 @@ def _hit(searcher, terms, rank: int, docnum: int, scores, comments_by_article, p
             source=stored_source(stored),
             terms=terms[f.COMMENT],
             url=stored.get(f.URL),
+            article_date=stored_date(article) if article else None,
         )
     under = comments_by_article.get(docnum, [])
     best = _rank(searcher, parsed, scores, matched, set(under), COMMENTS_PER_HIT, "relevance")

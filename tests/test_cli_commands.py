@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -139,3 +141,19 @@ def test_index_help_names_every_input_format():
     text = " ".join(invoke("index", "--help").stdout.split())
     for fmt in FORMATS:
         assert next(suffix for suffix in fmt.suffixes if suffix) in text, fmt.name
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_option_says_what_it_does(command):
+    undocumented = [
+        param.opts[0]
+        for param in cli.commands[command].params
+        if isinstance(param, click.Option) and not param.help and param.name != "help"
+    ]
+    assert not undocumented, f"{command}: {undocumented} have no help text"
+
+
+def test_the_quick_start_in_the_top_help_is_aligned():
+    lines = [line for line in invoke("--help").stdout.splitlines() if line.startswith("    searchkit ")]
+    assert len(lines) == 3
+    assert len({re.search(r"\S {2,}(\S)", line).start(1) for line in lines}) == 1, lines

@@ -83,3 +83,10 @@ def test_count_takes_the_query_filters(run):
 def test_count_without_hits_is_exit_1(run):
     result = run("zzyzzyx")
     assert (result.exit_code, result.stdout) == (1, "no hits for 'zzyzzyx'\n")
+
+
+def test_a_huge_query_is_not_repeated_whole(run):
+    assert run("zqxwv" * 20_000).stdout == f"no hits for '{'zqxwv' * 15}zqxw…'\n"
+    found = run(" ".join(["putin"] + ["zqxwv"] * 100))
+    assert found.exit_code == 0
+    assert found.stdout.splitlines()[-1].endswith(f"match 'putin {'zqxwv ' * 12}z…'")

@@ -52,6 +52,22 @@ def test_text_output_wraps_at_columns_on_word_boundaries(run, monkeypatch):
     assert without_footer.split() == unwrapped.rsplit("\n\n", 1)[0].split()  # only spaces changed: no word cut
 
 
+def test_two_digit_ranks_indent_their_lines_under_the_title(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "50")
+    result = run("query", "Putin Trump", "--limit", "11")
+    assert result.exit_code == 0
+    hits = result.stdout.rsplit("\n\n", 1)[0].split("\n\n")
+    for number, hit in zip((9, 10, 11), hits[8:11], strict=True):
+        first, id_line, *rest = hit.splitlines()
+        pad = " " * len(f"{number}. ")
+        assert first.startswith(f"{number}. ")
+        assert id_line.startswith(pad) and id_line[len(pad)] != " ", hit  # the id starts under the title
+        assert all(line.startswith(pad) for line in rest), hit
+        comment_lines = [line for line in rest if line.startswith(pad + "  ")]
+        assert all(line[len(pad) + 2] != " " or line.startswith(pad + "    ") for line in comment_lines), hit
+    assert "comment" in hits[9] and any(line.startswith("      ") for line in hits[9].splitlines())
+
+
 def test_piped_output_is_not_wrapped(run):
     result = run("query", "Putin Trump", "--limit", "1")
     assert max(len(line) for line in result.stdout.splitlines()) > 100

@@ -101,3 +101,35 @@ def test_show_gives_author_url_source_and_comment_dates(run):
     assert [comment["date"] for comment in payload["comments"]] == ["2022-05-20", None]
     captured = run("show", "festival.txt")
     assert captured.stdout.split("\n")[1] == "festival.txt · captured 2022-05"
+
+
+def test_a_warc_page_whose_id_is_its_url_shows_the_url_once(corpus_index, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    url = "https://railweekly.example/night-trains-return"
+    found = CliRunner().invoke(cli, ["query", "night trains northern", "--limit", "1", "--index", str(corpus_index)])
+    assert found.exit_code == 0
+    hit = found.stdout.split("\n\n")[0]
+    assert hit.count(url) == 1 and "by Oskar Dahl · from warc/coast-crawl.warc.gz@" in hit, hit
+    shown = CliRunner().invoke(cli, ["show", url, "--index", str(corpus_index)])
+    assert shown.exit_code == 0
+    meta = shown.stdout.splitlines()[1]
+    assert meta.count(url) == 1 and "by Oskar Dahl" in meta and "from warc/coast-crawl.warc.gz@" in meta, meta
+
+
+def test_a_comment_hit_without_its_own_date_shows_its_articles(corpus_index):
+    args = ["query", "putin", "--in", "comments", "--sort", "date", "--limit", "3", "--index", str(corpus_index)]
+    lines = CliRunner().invoke(cli, args).stdout.splitlines()
+    details = [line.split(" ", 4)[-1] for line in lines if " comment · " in line]
+    assert details[0].startswith("comment · article 2024-11-21 · score "), details
+    found = CliRunner().invoke(cli, ["query", "turnberry", "--in", "comments", "--index", str(corpus_index)])
+    assert " comment · article captured 2018-07 · score " in found.stdout  # never shown as a publication date
+
+
+def test_show_of_a_comment_id_says_which_comment_it_is(corpus_index, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    comment_id = "science/reykjanes-volcano-eruption.txt#c8"
+    lines = CliRunner().invoke(cli, ["show", comment_id, "--index", str(corpus_index)]).stdout.splitlines()
+    assert lines[0] == "comment #8 by anonymous is below the article"
+    assert lines[1].startswith("Volcano Erupts on Iceland") and "#8 anonymous" in lines
+    article = CliRunner().invoke(cli, ["show", comment_id.split("#")[0], "--index", str(corpus_index)])
+    assert article.stdout.splitlines() == lines[1:]

@@ -160,3 +160,10 @@ def test_did_you_mean_keeps_the_field_on_stderr(run):
     assert result.stderr == "searchkit: did you mean: title:Vienna\n"
     assert run("title:whaet").stderr == "searchkit: did you mean: title:wheat\n"  # the example
     assert run("zzyzzyx").stderr == ""
+
+
+def test_a_huge_query_is_not_repeated_whole_in_the_summary(run):
+    huge = "zqxwv" * 20_000
+    result = run(huge)
+    assert result.exit_code == 1
+    assert result.stdout == f"no hits for '{'zqxwv' * 15}zqxw…'\n"

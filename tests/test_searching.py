@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -265,3 +266,38 @@ def test_undated_documents_are_counted_when_a_date_filter_leaves_them_out(index)
     assert included.undated_left_out == 0 and included.total == since.total + since.undated_left_out
     assert included.total == everything.total and undated_hits >= 0
     assert all(hit.date is not None or hit.kind == "comment" for hit in since)
+
+
+def test_a_comment_hit_carries_its_articles_date_beside_its_own(tmp_path):
+    from searchkit import build_index
+
+    record = {
+        "id": "crane-1",
+        "title": "Harbour Crane Contract Signed",
+        "text": "The harbour authority signed a contract for two electric cranes.",
+        "date": "2022-05-14",
+        "comments": [
+            {"author": "Ole", "text": "Electric cranes at last.", "date": "2022-05-20"},
+            {"author": "Mia", "text": "Who pays for the cranes?"},
+        ],
+    }
+    (tmp_path / "crane.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    build_index([str(tmp_path / "crane.jsonl")], tmp_path / "index")
+    with open_index(tmp_path / "index") as index:
+        hits = {hit.id: hit for hit in index.search("cranes", scope="comments").hits}
+    dated, undated = hits["crane-1#c1"], hits["crane-1#c2"]
+    assert (str(dated.date), str(dated.article_date)) == ("2022-05-20", "2022-05-14")
+    assert undated.date is None
+    assert (str(undated.article_date), undated.article_date.kind) == ("2022-05-14", "published")
+
+
+def test_an_id_field_takes_a_renamed_id_literally(tmp_path):
+    from searchkit import build_index
+
+    records = [{"id": "r1", "title": "Ferry One", "text": "The ferry sailed at dawn."}] * 3
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    build_index([str(tmp_path / "a.jsonl")], tmp_path / "index")
+    with open_index(tmp_path / "index") as index:
+        assert [hit.id for hit in index.search("id:r1~2").hits] == ["r1~2"]  # not r1 within two edits
+        assert {hit.id for hit in index.search("id:r1~3 OR id:r1").hits} == {"r1", "r1~3"}
+        assert {hit.id for hit in index.search("ferr~1", scope="articles").hits} == {"r1", "r1~2", "r1~3"}

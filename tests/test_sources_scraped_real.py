@@ -283,3 +283,9 @@ def test_dateline_and_byline_on_consecutive_lines_below_the_title():
         swapped = parse_scraped(text.replace("March 14, 2023\nBy Ana Vale", block), "p")
         assert (swapped.date, swapped.author) == (date(2023, 3, 14), "Ana Vale"), block
         assert swapped.body == article.body
+
+
+def test_a_comment_header_without_text_is_no_comment_and_takes_no_number():
+    # found by the property test: a header with nothing under it used to take number 1
+    article = parse_scraped("Title\nNOTIFY OF\nA\nMAY 2001\nBee\nMAY 2001\nWell said.", "a.txt")
+    assert [(c.id, c.position, c.author, c.text) for c in article.comments] == [("a.txt#c1", 1, "Bee", "Well said.")]

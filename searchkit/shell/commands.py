@@ -104,9 +104,9 @@ def dispatch(state: ShellState, line: str) -> None:
     except (ExitShell, KeyboardInterrupt):
         raise
     except searchkit.SearchkitError as error:
-        state.echo(error_line(error))
+        _echo_wrapped(state, error_line(error))
     except Exception as error:  # a bug: one line, the session goes on
-        state.echo(f"internal error: {type(error).__name__}: {error} (set SEARCHKIT_DEBUG=1 for details)")
+        _echo_wrapped(state, f"internal error: {type(error).__name__}: {error} (set SEARCHKIT_DEBUG=1 for details)")
         if os.environ.get("SEARCHKIT_DEBUG"):
             traceback.print_exc(file=sys.stderr)
 
@@ -114,6 +114,11 @@ def dispatch(state: ShellState, line: str) -> None:
 def error_line(error: searchkit.SearchkitError) -> str:
     hint = getattr(error, "hint", None)
     return f"error: {error.message}" + (f" ({hint})" if hint else "")
+
+
+def _echo_wrapped(state: ShellState, line: str) -> None:
+    """One message, wrapped at the window's width on word boundaries with a hanging indent."""
+    state.echo("\n".join(wrap_line(line, state.width(), hang=2)))
 
 
 def show_results(state: ShellState, results: searchkit.Results, heading: str | None = None) -> None:
@@ -124,11 +129,12 @@ def show_results(state: ShellState, results: searchkit.Results, heading: str | N
     """
     paint = state.paint
     lines = []
+    width = state.width()
     if heading or state.label:
-        lines.append(paint(heading or state.label, BOLD))
+        lines += wrap_line(paint(heading or state.label, BOLD), width, hang=2)
     if results.notice:
-        lines.append(paint(f"note: {results.notice}", DIM))
-    lines.append(results_text(results, paint, state.width()))
+        lines += wrap_line(paint(f"note: {results.notice}", DIM), width, hang=2)
+    lines.append(results_text(results, paint, width, undated_hint=":undated include"))
     text = "\n".join(lines)
     state.suggestion = None
     if state.page_results:
@@ -227,12 +233,12 @@ def help_command(state: ShellState, argument: str) -> None:
         state.echo(state.paint(found.usage, BOLD) + (f"  (also {aliases})" if aliases else ""))
         state.echo(found.doc)
         return
-    state.echo(wrap_text(HELP_INTRO, state.width()))
+    lines = [wrap_text(HELP_INTRO, state.width())]
     width = max(len(c.usage) for c in COMMANDS.values())
     for found in COMMANDS.values():
-        for line in wrap_line(f"  {found.usage:<{width}}  {found.summary}", state.width(), hang=width + 2):
-            state.echo(line)
-    state.echo(wrap_text(HELP_KEYS, state.width()))
+        lines += wrap_line(f"  {found.usage:<{width}}  {found.summary}", state.width(), hang=width + 2)
+    lines.append(wrap_text(HELP_KEYS, state.width()))
+    page("\n".join(lines), state.out, command=state.pager, size=state.screen_size())  # taller than a screen
 
 
 HELP_INTRO = """\

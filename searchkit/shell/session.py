@@ -334,17 +334,25 @@ class ShellState:
         isatty = getattr(self.out, "isatty", None)
         return bool(isatty and isatty())
 
+    def _need_query(self, action: str) -> None:
+        """Raise SearchkitError when there is no query to ``action`` (none typed, or a :more list)."""
+        if self.query is None:
+            raise searchkit.SearchkitError(f"no query to {action}", hint="type a query first")
+        if self.label is not None:
+            raise searchkit.SearchkitError(
+                f"nothing to {action}: the hits shown are {self.label} (:more), not a query's",
+                hint="type a query first",
+            )
+
     def count(self, by: str, **overrides) -> searchkit.Counts:
         """``Index.count`` of the current query with the current filters (``overrides`` win)."""
-        if self.query is None or self.label is not None:
-            raise searchkit.SearchkitError("no query to count", hint="type a query first")
+        self._need_query("count")
         self.refresh()
         return self.index.count(self.query, by=by, **(self.filters.selection() | overrides))
 
     def iter_hits(self):
         """Every hit of the current query (articles and comments), for export."""
-        if self.query is None or self.label is not None:
-            raise searchkit.SearchkitError("no query to export", hint="type a query first")
+        self._need_query("export")
         self.refresh()
         return self.index.iter_hits(self.query, **self.filters.options())
 

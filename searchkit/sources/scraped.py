@@ -567,10 +567,10 @@ def _comments(lines: list[str], article_id: str) -> list[Comment]:
     found = _comments_by_header(lines)
     if found is None:
         found = _comments_by_blocks(["" if _NUMBERING.fullmatch(line.strip()) else line for line in lines])
+    found = [(author, day, paragraphs) for author, day, paragraphs in found if paragraphs]  # a header alone is none
     return [
         Comment(id=comment_id(article_id, n), text="\n\n".join(paragraphs), author=author, date=day, position=n)
         for n, (author, day, paragraphs) in enumerate(found, start=1)
-        if paragraphs
     ]
 
 

@@ -2,8 +2,10 @@
 
 The pager is a shell command line (``$PAGER``, ``less -R``...). It is used
 only when the output is a terminal and the text is taller than the screen
-(counting wrapped lines). ``LESS=R`` is set when ``LESS`` is unset so that
-``less`` shows colours. While the pager runs, Ctrl-C belongs to it: it does
+(counting wrapped lines). ``LESS=RX`` is set when ``LESS`` is unset, as git
+sets ``FRX``: ``less`` shows colours, and the last screen stays in the
+terminal when it quits, so the hit numbers are still there to type
+``:open N``. While the pager runs, Ctrl-C belongs to it: it does
 not interrupt the program that called :func:`page`.
 """
 
@@ -41,7 +43,7 @@ def page(text: str, stream, command: str | None = None, size: tuple[int, int] | 
         return False
     command = command or os.environ.get("PAGER") or DEFAULT_PAGER
     env = dict(os.environ)
-    env.setdefault("LESS", "R")
+    env.setdefault("LESS", "RX")
     stream.flush()
     restore = _ignore_interrupts()
     try:

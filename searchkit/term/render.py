@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..snippets import highlight_all
 from .color import BOLD, CYAN, DIM, GREEN, Painter
-from .wrap import KEEP, wrap_line, wrap_text
+from .wrap import KEEP, quoted_query, wrap_line, wrap_text
 
 
 def date_text(value) -> str | None:
@@ -58,43 +58,49 @@ def results_json(results) -> dict:
     return payload
 
 
-def results_text(results, paint: Painter, width: int | None = None) -> str:
+def results_text(results, paint: Painter, width: int | None = None, undated_hint: str = "--undated include") -> str:
     """Ranked hits for a terminal, wrapped at ``width`` (None: not wrapped).
+
+    ``undated_hint`` is how the summary line says to keep undated hits (the
+    shell's is ``:undated include``).
 
     Per hit: rank and title; id, kind, date and score; who wrote it, its url
     and where it was read from; the snippet; the matching comments.
     """
     lines: list[str] = []
     for hit in results.hits:
+        pad = " " * (len(str(hit.rank)) + 2)  # the body lines start under the title: "9. " or "10. "
         if hit.kind == "comment":
             who = hit.author or "anonymous"
             heading = f"comment by {paint(who, BOLD)} on “{hit.title}”"
         else:
             heading = paint.snippet(hit.title_snippet, BOLD)
-        lines += wrap_line(f"{paint(f'{hit.rank}.', BOLD)} {heading}", width, hang=3)
+        lines += wrap_line(f"{paint(f'{hit.rank}.', BOLD)} {heading}", width, hang=len(pad))
         label = date_label(hit.date)
+        if label is None and hit.kind == "comment" and hit.article_date is not None:
+            label = f"article {date_label(hit.article_date)}"  # what --sort date and --since go by
         details = [hit.kind] + ([label] if label else []) + [f"score {hit.score:.2f}"]
-        lines += wrap_line(f"   {paint(hit.id, CYAN)} {paint(_joined(details), DIM)}", width)
+        lines += wrap_line(f"{pad}{paint(hit.id, CYAN)} {paint(_joined(details), DIM)}", width)
         origin = [f"by {hit.author}"] if hit.author and hit.kind != "comment" else []
-        origin += [hit.url or ""]
+        origin += [hit.url if hit.url != hit.id else ""]  # a WARC page's id is its url already
         origin += [f"from {hit.source}" if hit.source and hit.source != hit.article_id else ""]
         origin = [part for part in origin if part]
         if origin:
-            lines += wrap_line("   " + paint(_joined(origin), DIM), width)
+            lines += wrap_line(pad + paint(_joined(origin), DIM), width)
         if hit.snippet:
-            lines += wrap_line(f"   {paint.snippet(hit.snippet)}", width)
+            lines += wrap_line(f"{pad}{paint.snippet(hit.snippet)}", width)
         if hit.comment_count:
             shown = len(hit.comments)
             noun = "comment matches" if hit.comment_count == 1 else "comments match"
             more = f", {shown} shown" if shown < hit.comment_count else ""
-            lines += wrap_line(f"   {paint(f'{hit.comment_count} {noun}{more}:', GREEN)}", width)
+            lines += wrap_line(f"{pad}{paint(f'{hit.comment_count} {noun}{more}:', GREEN)}", width)
             for comment in hit.comments:
                 who = comment.author or "anonymous"
                 when = date_text(comment.date)
                 who_when = paint(who, BOLD) + (paint(f" ({_keep(when)})", DIM) if when else "")
-                lines += wrap_line(f"     {who_when}: {paint.snippet(comment.snippet)}", width, hang=2)
+                lines += wrap_line(f"{pad}  {who_when}: {paint.snippet(comment.snippet)}", width, hang=2)
         lines.append("")
-    lines += wrap_line(paint(summary_line(results), DIM), width)
+    lines += wrap_line(paint(summary_line(results, undated_hint), DIM), width)
     return "\n".join(lines)
 
 
@@ -112,7 +118,7 @@ def similar_text(similar, title: str, paint: Painter, width: int | None = None, 
     return "\n".join(heading) + "\n\n" + results_text(similar.results, paint, width)
 
 
-def summary_line(results) -> str:
+def summary_line(results, undated_hint: str = "--undated include") -> str:
     """The last line of a result list: which hits of how many, the page, the time, undated left out."""
     first = (results.page - 1) * results.limit + 1
     last = first + len(results.hits) - 1
@@ -123,11 +129,11 @@ def summary_line(results) -> str:
             f"{results.seconds * 1000:.0f} ms"
         )
     else:
-        line = f"no hits for {results.query!r}" + (f" on page {results.page}" if results.total else "")
+        line = f"no hits for {quoted_query(results.query)}" + (f" on page {results.page}" if results.total else "")
     left_out = results.undated_left_out
     if left_out:
         noun = "hit" if left_out == 1 else "hits"
-        line += f"; {left_out} undated {noun} left out (--undated include keeps them)"
+        line += f"; {left_out} undated {noun} left out ({undated_hint} keeps them)"
     return line
 
 
@@ -187,7 +193,7 @@ def article_text(article, paint: Painter, terms=frozenset(), width: int | None =
         meta.append(_keep(f"captured {article.captured.strftime('%Y-%m')}"))
     if article.author:
         meta.append(f"by {article.author}")
-    if article.url:
+    if article.url and article.url != article.id:  # a WARC page's id is its url already
         meta.append(article.url)
     if article.source and article_source(article) != article.id:
         meta.append(_keep(f"from {article_source(article)}"))

@@ -12,6 +12,7 @@ import csv
 import io
 
 from .color import BOLD, CYAN, DIM, GREEN, Painter
+from .wrap import quoted_query
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 DEFAULT_WIDTH = 80
@@ -36,7 +37,7 @@ def counts_text(counts, paint: Painter, width: int | None = None, kinds=("articl
     """
     rows = counts.rows
     if not rows:
-        return paint(f"no hits for {counts.query!r}", DIM)
+        return paint(f"no hits for {quoted_query(counts.query)}", DIM)
     width = width or DEFAULT_WIDTH
     key_width = max(len(counts.by), *(len(row.key) for row in rows))
     key_width = min(key_width, max(12, width // 3))
@@ -59,7 +60,7 @@ def counts_text(counts, paint: Painter, width: int | None = None, kinds=("articl
     totals = {"articles": counts.total_articles, "comments": counts.total_comments}
     total = " and ".join(f"{totals[kind]:,} {kind if totals[kind] != 1 else kind[:-1]}" for kind in kinds)
     verb = "matches" if sum(totals[kind] for kind in kinds) == 1 and len(kinds) == 1 else "match"
-    lines.append(paint(f"{total} {verb} {counts.query!r}", DIM))
+    lines.append(paint(f"{total} {verb} {quoted_query(counts.query)}", DIM))
     return "\n".join(lines)
 
 

@@ -72,3 +72,14 @@ def wrap_text(text: str, width: int | None, hang: int = 0) -> str:
     if width is None:
         return text.replace(KEEP, " ")
     return "\n".join(part for line in text.split("\n") for part in wrap_line(line, width, hang))
+
+
+QUERY_SHOWN = 80
+"""The most characters of a query a message repeats."""
+
+
+def quoted_query(query: str, limit: int = QUERY_SHOWN) -> str:
+    """``query`` quoted for a message (``'putin'``), cut to ``limit`` characters with ``…``."""
+    if len(query) > limit:
+        query = query[: limit - 1].rstrip() + "…"
+    return repr(query)

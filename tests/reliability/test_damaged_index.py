@@ -197,6 +197,36 @@ def test_rebuild_repairs_damaged_segments(corpus, index, damage):
     assert _hits(index) == ["ferry.txt"]
 
 
+@pytest.mark.parametrize("keep", ["a whole number of dates", "half a date", "nothing"])
+def test_a_truncated_date_column_is_damage_not_undated_documents(tmp_path, keep):
+    """Whoosh reads a date column's missing tail as "no date": without a check, a cut column
+    silently made dated documents undated (wrong --sort date, --since and count)."""
+    records = [
+        {
+            "id": f"tide-{n}",
+            "title": f"Tide Report {n}",
+            "text": "The ferry waited for the tide.",
+            "date": f"2022-05-{n:02}",
+        }
+        for n in range(1, 21)
+    ]
+    (tmp_path / "tides.jsonl").write_text("\n".join(json.dumps(record) for record in records) + "\n", encoding="utf-8")
+    index = tmp_path / "index"
+    build_index([str(tmp_path / "tides.jsonl")], index)
+    columns = [path for files in segment_files(index).values() for path in files if path.name.endswith(".date.col")]
+    assert columns
+    for path in columns:
+        size = path.stat().st_size
+        cut = {"a whole number of dates": size // 3 // 8 * 8, "half a date": size - 4, "nothing": 0}[keep]
+        with open(path, "r+b") as handle:
+            handle.truncate(cut)
+    with pytest.raises(IndexDamagedError, match="date column .* cut short") as raised:
+        with open_index(index) as opened:
+            opened.search("ferry", sort="date")
+    assert "--rebuild" in raised.value.hint
+    assert_error_line(cli("query", "ferry", "--sort", "date", "--index", index), "damaged", "--rebuild")
+
+
 # ----------------------------------------------------------------------------- read-only and full filesystems
 def _mount_tmpfs(target: Path, size: str) -> None:
     target.mkdir(parents=True, exist_ok=True)

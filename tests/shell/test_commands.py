@@ -198,6 +198,23 @@ def test_more_shows_articles_like_a_hit_without_the_hit_itself(state):
     )
     assert state.results.hits and "farm/wheat-harvest.txt" not in {hit.id for hit in state.results}
     assert [hit.rank for hit in state.results] == list(range(1, len(state.results.hits) + 1))
+
+
+def test_more_wraps_its_heading_on_word_boundaries(state, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "50")
+    run(state, "wheat")
+    out = run(state, ":more 1")
+    heading = out.split("\n1. ", 1)[0].splitlines()
+    assert len(heading) > 1 and all(len(line) <= 50 for line in heading), heading
+    assert all(line.startswith("  ") for line in heading[1:]), heading  # a hanging indent
+    terms = state.index.similar("farm/wheat-harvest.txt").terms
+    assert (
+        " ".join(heading).split()
+        == (
+            f"articles like “Wheat Harvest Breaks Records in Kansas” (farm/wheat-harvest.txt), "
+            f"by its key terms: {', '.join(terms)}"
+        ).split()
+    )  # no word cut in two
     assert all(hit.kind == "article" for hit in state.results)
     assert run(state, ":next") == "articles like “Wheat Harvest Breaks Records in Kansas”: one page only\n"
 
@@ -267,3 +284,13 @@ def test_stats(state):
     out = run(state, ":stats")
     assert "articles        5\ncomments        7\n" in out
     assert state.stats.articles == 5
+
+
+def test_an_error_wraps_on_word_boundaries_at_the_window_width(state, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "50")
+    lines = run(state, ":since foo").splitlines()
+    assert lines[0].startswith("error: date not understood: foo")
+    assert len(lines) > 1 and all(len(line) <= 50 for line in lines), lines
+    assert all(line.startswith("  ") for line in lines[1:]), lines
+    monkeypatch.delenv("COLUMNS")
+    assert " ".join(lines).split() == run(state, ":since foo").split()  # the same words, none cut

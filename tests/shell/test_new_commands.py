@@ -16,6 +16,7 @@ import pytest
 from searchkit.shell import saved
 from searchkit.shell.commands import dispatch
 from searchkit.shell.toolbar import toolbar_fragments
+from searchkit.term.pager import page
 
 from .conftest import printed
 
@@ -110,6 +111,32 @@ def test_a_result_page_taller_than_the_screen_goes_through_the_pager(state, tmp_
     state.page_results = False
     dispatch(state, "wheat")
     assert not (tmp_path / "pager-saw").exists()
+
+
+def test_help_taller_than_the_screen_goes_through_the_pager(state, tmp_path):
+    with open(tmp_path / "screen", "w") as screen:
+        screen.isatty = lambda: True
+        state.out = screen
+        state.pager = f"cat > {tmp_path / 'pager-saw'}"
+        state.screen_size = lambda: (20, 80)
+        dispatch(state, ":help")
+    shown = (tmp_path / "pager-saw").read_text()
+    assert shown.startswith("Type a query and Enter") and ":quit" in shown and "Ctrl-D" in shown
+    assert (tmp_path / "screen").read_text() == ""  # nothing scrolled past the top of the window
+
+
+def test_less_keeps_the_last_screen_of_a_page_after_it_quits(state, tmp_path, monkeypatch):
+    monkeypatch.delenv("LESS", raising=False)
+    screen = tmp_path / "screen"
+    with open(screen, "w") as stream:
+        stream.isatty = lambda: True
+        page("one\ntwo\nthree", stream, f'printf %s "$LESS" > {tmp_path / "less-options"}', size=(2, 80))
+    assert (tmp_path / "less-options").read_text() == "RX"  # R: colours; X: no screen clearing on quit
+    monkeypatch.setenv("LESS", "S")
+    with open(screen, "w") as stream:
+        stream.isatty = lambda: True
+        page("one\ntwo\nthree", stream, f'printf %s "$LESS" > {tmp_path / "less-options"}', size=(2, 80))
+    assert (tmp_path / "less-options").read_text() == "S"  # the user's own LESS wins
 
 
 # -- toolbar --------------------------------------------------------------------------------
@@ -218,7 +245,7 @@ def test_undated_keeps_or_leaves_out_hits_without_a_date(corpus_index):
         state = ShellState(index, out=io.StringIO(), pager="cat")
         out = run(state, ":since 2022", "putin")
         assert state.results.total == 9
-        assert out.splitlines()[-1].endswith(" ms; 2 undated hits left out (--undated include keeps them)")
+        assert out.splitlines()[-1].endswith(" ms; 2 undated hits left out (:undated include keeps them)")
         assert run(state, ":undated") == "undated hits: exclude; :undated include|exclude changes it\n"
         assert run(state, ":undated sometimes") == "usage: :undated include|exclude\n"
         out = run(state, ":undated include")
@@ -251,3 +278,13 @@ def test_export_completes_folders_and_export_files(state, tmp_path, monkeypatch)
     assert complete(state, "out/") == [("out/old.csv", "exists: replaced")]
     assert complete(state, f"{tmp_path}/ou") == [(f"{tmp_path}/out/", "folder")]
     assert complete(state, "nowhere/x") == []
+
+
+def test_export_and_timeline_after_more_say_why_there_is_nothing(state, tmp_path):
+    run(state, "wheat", ":more 1")
+    assert state.results.hits
+    reason = "the hits shown are articles like “Wheat Harvest Breaks Records in Kansas” (:more), not a query's"
+    expected = f"error: nothing to export: {reason} (type a query first)\n"
+    assert run(state, f":export {tmp_path / 'like.csv'}") == expected
+    assert run(state, ":timeline") == f"error: nothing to count: {reason} (type a query first)\n"
+    assert not (tmp_path / "like.csv").exists()

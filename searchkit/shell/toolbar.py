@@ -73,10 +73,14 @@ def _parts(state: ShellState, editing_mode: str, short_path: bool) -> list[list[
     parts.append([(plain, " · ".join(filters) if filters else "no filters")])
     if state.results is not None:
         results = state.results
-        noun = "hit" if results.total == 1 else "hits"
-        text = f"{results.total:,} {noun}"
-        if results.pages > 1:
-            text += f" · page {results.page}/{results.pages}"
+        if state.label is not None:  # a :more list: the best few of the related articles, no pages
+            noun = "article" if results.total == 1 else "articles"
+            text = f"best {len(results.hits)} of {results.total:,} similar {noun}"
+        else:
+            noun = "hit" if results.total == 1 else "hits"
+            text = f"{results.total:,} {noun}"
+            if results.pages > 1:
+                text += f" · page {results.page}/{results.pages}"
         if state.last_seconds is not None:
             text += f" · {state.last_seconds * 1000:.0f} ms"
         parts.append([(key, text)])

@@ -13,8 +13,10 @@ import json
 
 import pytest
 
+from searchkit import open_index
 from searchkit.shell import saved
 from searchkit.shell.commands import dispatch
+from searchkit.shell.session import ShellState
 from searchkit.shell.toolbar import toolbar_fragments
 from searchkit.term.pager import page
 
@@ -156,6 +158,19 @@ def test_the_toolbar_drops_the_least_useful_parts_first(state):
         f" {name}  5 articles · 7 comments  │  no filters  │  2 hits · {ms}"
     )
     assert "".join(f for _s, f in toolbar_fragments(state, width=40)) == f"no filters  │  2 hits · {ms}"
+
+
+def test_the_toolbar_after_more_tells_how_many_of_how_many_and_no_page(corpus_index):
+    """A :more list is one list of the best few (no pages): the toolbar says so, not "page 1/5"."""
+    with open_index(corpus_index) as index:
+        state = ShellState(index, out=io.StringIO(), pager="cat")
+        run(state, "cup", ":more 1")
+        results = state.results
+        assert results.total > len(results.hits) == 10  # more related articles than the list shows
+        ms = f"{state.last_seconds * 1000:.0f} ms"
+        text = "".join(f for _s, f in toolbar_fragments(state))
+        assert f"│  best 10 of {results.total} similar articles · {ms}  │" in text
+        assert "page" not in text and "hits" not in text
 
 
 # -- :export -----------------------------------------------------------------------------------

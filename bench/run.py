@@ -476,12 +476,13 @@ class Bench:
             report = json.loads(run.stdout.strip().splitlines()[-1])
         except (ValueError, IndexError):
             return {"error": f"unexpected output: {run.stdout[-200:]!r}"}
+        held = report.get("index") or report  # searchkit says what the index holds under "index"
         entry = {
             "seconds": run.seconds,
             "peak_rss": run.peak_rss,
             "index_bytes": folder_bytes(self.index_dir(name)),
-            "articles": report.get("articles"),
-            "comments": report.get("comments"),
+            "articles": held.get("articles"),
+            "comments": held.get("comments"),
             "input_bytes": report.get("bytes") or self.results["corpus"]["bytes"],
             "inner_seconds": report.get("seconds"),
         }

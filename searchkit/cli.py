@@ -213,9 +213,9 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checks
             skipped=report.skipped,
             problems=report.problems,
             not_pages=dict(sorted(report.not_pages.items())),
-            articles=report.articles,
-            comments=report.comments,
-            files=report.files_indexed,
+            articles_written=report.articles,
+            comments_written=report.comments,
+            index=_index_counts(report),
             seconds=round(report.seconds, 3),
         )
         click.echo(json.dumps(payload, ensure_ascii=False))
@@ -226,6 +226,19 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checks
     if strict and report.skipped:
         _echo_err(f"error: {len(report.skipped)} files skipped (--strict)")
         sys.exit(EXIT_ERROR)
+
+
+def _index_counts(report) -> dict | None:
+    """What the index holds after an ``index`` run (None when it cannot be opened)."""
+    from . import open_index
+    from .errors import SearchkitError
+
+    try:
+        with open_index(report.index_path) as index:
+            stats = index.stats()
+    except SearchkitError:
+        return None
+    return {"articles": stats.articles, "comments": stats.comments, "files": report.files_indexed}
 
 
 color_option = click.option(

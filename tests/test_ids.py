@@ -107,7 +107,7 @@ def test_the_index_folder_inside_the_input_is_not_input(tmp_path, monkeypatch):
         result = CliRunner().invoke(cli, ["index", ".", "--strict", "--format", "json"])
         assert result.exit_code == 0, result.stderr
         report = json.loads(result.stdout)
-        assert report["skipped"] == [] and report["files"] == 1
+        assert report["skipped"] == [] and report["index"]["files"] == 1
     assert sorted(articles(scrapes / "index")) == ["a.txt"]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -151,8 +152,16 @@ def _raise_if_building(path: Path) -> None:
         pass
 
 
+def _skipped(report) -> list[str]:
+    """The skipped files as ``path: reason``: the readers end each reason with ", skipped", said once by the list."""
+    return [_SAID_SKIPPED.sub("", line) for line in report.skipped]
+
+
+_SAID_SKIPPED = re.compile(r", skipped(?= \(|$)")  # "..., skipped" and "..., skipped (rename the file)"
+
+
 def _report_problems(report, limit: int = 20) -> None:
-    lines = [f"skipped {line.removesuffix(', skipped')}" for line in report.skipped]  # said once, in front
+    lines = [f"skipped {line}" for line in _skipped(report)]  # said once, in front
     lines += [f"warning: {line}" for line in report.problems]
     for line in lines[:limit]:
         _echo_err(line)
@@ -210,7 +219,7 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checks
     if output_format == "json":
         payload = {key: getattr(report, key) for key in ("index_path", "added", "updated", "removed", "unchanged")}
         payload.update(
-            skipped=report.skipped,
+            skipped=_skipped(report),
             problems=report.problems,
             not_pages=dict(sorted(report.not_pages.items())),
             articles_written=report.articles,

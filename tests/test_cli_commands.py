@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -42,6 +43,21 @@ def test_index_skips_bad_files_and_strict_fails(pages_copy, tmp_path):
     assert f"searchkit: skipped {pages_copy / 'broken.txt'}: binary file (it contains NUL bytes)\n" in result.stderr
     strict = invoke("index", str(pages_copy), "--index", index, "--strict")
     assert strict.exit_code == 2 and "files skipped (--strict)" in strict.stderr
+
+
+def test_index_json_lists_skipped_files_as_path_and_reason_like_the_text(pages_copy, tmp_path):
+    """The list is "skipped": its entries do not end in ", skipped" again (nor say it mid-line)."""
+    (pages_copy / "broken.txt").write_bytes(b"\x00\x00\x00")
+    (pages_copy / "blank.txt").write_text("", encoding="utf-8")
+    (pages_copy / os.fsdecode(b"caf\xe9.txt")).write_text("Cafe Opens\n\nA cafe opened today.\n", encoding="utf-8")
+    result = invoke("index", str(pages_copy), "--index", str(tmp_path / "ix"), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    skipped = json.loads(result.stdout)["skipped"]
+    assert f"{pages_copy / 'broken.txt'}: binary file (it contains NUL bytes)" in skipped
+    assert f"{pages_copy / 'blank.txt'}: empty file" in skipped
+    assert len(skipped) == 3 and not any("skipped" in entry.split(": ", 1)[1] for entry in skipped), skipped
+    text = [line for line in result.stderr.splitlines() if line.startswith("searchkit: skipped ")]
+    assert sorted(text) == sorted(f"searchkit: skipped {entry}" for entry in skipped)
 
 
 def test_index_nothing_readable_is_exit_2(tmp_path):

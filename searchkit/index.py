@@ -372,21 +372,29 @@ class Index:
         from: ``url``, ``source`` (and ``line`` or ``offset``), the byline as ``author``, its
         date at its precision (``Article.doc_date``) and each comment's own date.
 
-        A comment id (``news/a.txt#c3``) gives the article the comment is under.
+        A comment id (``news/a.txt#c3``) gives the article the comment is under;
+        :class:`SearchkitError` when the article has no such comment.
         """
         searcher = self.searcher()
         found = searcher.document(**{f.ID_FIELD: article_id, f.KIND: f.ARTICLE})
-        if found is None and (parsed := parse_comment_id(article_id)) is not None:
+        comment_wanted = found is None and (parsed := parse_comment_id(article_id)) is not None
+        if comment_wanted:
             found = searcher.document(**{f.ID_FIELD: parsed[0], f.KIND: f.ARTICLE})
         if found is None:
+            what = "article or comment" if comment_wanted else "article"
             raise SearchkitError(
-                f"no article with id {article_id!r} in {self.path}", hint="ids are shown by `searchkit query`"
+                f"no {what} with id {article_id!r} in {self.path}", hint="ids are shown by `searchkit query`"
             )
         comments = [
             stored
             for stored in searcher.documents(**{f.ARTICLE_ID: found[f.ID_FIELD]})
             if stored.get(f.KIND) == f.COMMENT_KIND
         ]
+        if comment_wanted and not any(stored.get(f.ID_FIELD) == article_id for stored in comments):
+            owner = found[f.ID_FIELD]
+            noun = "comment" if len(comments) == 1 else "comments"
+            held = f"has {len(comments)} {noun}, `searchkit show {owner}` lists them" if comments else "has no comments"
+            raise SearchkitError(f"no comment with id {article_id!r} in {self.path}", hint=f"{owner} {held}")
         comments.sort(key=lambda stored: stored.get(f.POSITION) or 0)
         published = DocDate.parse(found[f.PUBLISHED]) if found.get(f.PUBLISHED) else None
         captured = DocDate.parse(found[f.CAPTURED]) if found.get(f.CAPTURED) else None

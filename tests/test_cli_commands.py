@@ -88,7 +88,27 @@ def test_show_text_and_json(pages_index):
 def test_show_unknown_id(pages_index):
     result = invoke("show", "nope.txt", "--index", str(pages_index))
     assert result.exit_code == 2
-    assert result.stderr.startswith("searchkit: error: no article with id 'nope.txt'")
+    assert result.stderr == (
+        f"searchkit: error: no article with id 'nope.txt' in {pages_index} (ids are shown by `searchkit query`)\n"
+    )
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_show_of_a_comment_id_that_is_not_there_is_an_error_not_its_article(pages_index, output_format):
+    ferry = invoke("show", "ferry.txt", "--index", str(pages_index), "--format", "json")
+    comments = len(json.loads(ferry.stdout)["comments"])
+    result = invoke("show", "ferry.txt#c99", "--index", str(pages_index), "--format", output_format)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"searchkit: error: no comment with id 'ferry.txt#c99' in {pages_index} "
+        f"(ferry.txt has {comments} comments, `searchkit show ferry.txt` lists them)\n"
+    )
+    result = invoke("show", "nope.txt#c3", "--index", str(pages_index), "--format", output_format)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"searchkit: error: no article or comment with id 'nope.txt#c3' in {pages_index} "
+        "(ids are shown by `searchkit query`)\n"
+    )
 
 
 def test_stats(pages_index):

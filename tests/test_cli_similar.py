@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -60,3 +61,12 @@ def test_an_unknown_id_is_one_line(run):
     assert result.exit_code == 2
     assert result.stderr.startswith("searchkit: error: no article or comment with id 'nope.txt'")
     assert result.stderr.count("\n") == 1
+
+
+def test_the_summary_says_best_few_of_how_many_with_no_pages(run, corpus_index):
+    """`similar` has no --page: its last line must not say "page 1 of 15"."""
+    with open_index(corpus_index) as index:
+        total = index.similar(ARCTIC, limit=3).results.total
+    assert total > 3
+    last = run(ARCTIC, "--limit", "3").stdout.rstrip("\n").splitlines()[-1]
+    assert re.fullmatch(rf"best 3 of {total} similar articles, \d+ ms", last), last

@@ -134,7 +134,7 @@ def show_results(state: ShellState, results: searchkit.Results, heading: str | N
         lines += wrap_line(paint(heading or state.label, BOLD), width, hang=2)
     if results.notice:
         lines += wrap_line(paint(f"note: {results.notice}", DIM), width, hang=2)
-    lines.append(results_text(results, paint, width, undated_hint=":undated include"))
+    lines.append(results_text(results, paint, width, undated_hint=":undated include", similar=state.label is not None))
     text = "\n".join(lines)
     state.suggestion = None
     if state.page_results:

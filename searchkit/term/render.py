@@ -58,11 +58,18 @@ def results_json(results) -> dict:
     return payload
 
 
-def results_text(results, paint: Painter, width: int | None = None, undated_hint: str = "--undated include") -> str:
+def results_text(
+    results,
+    paint: Painter,
+    width: int | None = None,
+    undated_hint: str = "--undated include",
+    similar: bool = False,
+) -> str:
     """Ranked hits for a terminal, wrapped at ``width`` (None: not wrapped).
 
     ``undated_hint`` is how the summary line says to keep undated hits (the
-    shell's is ``:undated include``).
+    shell's is ``:undated include``). ``similar``: the hits are the best few
+    similar articles, one list without pages (the summary says so).
 
     Per hit: rank and title; id, kind, date and score; who wrote it, its url
     and where it was read from; the snippet; the matching comments.
@@ -100,7 +107,8 @@ def results_text(results, paint: Painter, width: int | None = None, undated_hint
                 who_when = paint(who, BOLD) + (paint(f" ({_keep(when)})", DIM) if when else "")
                 lines += wrap_line(f"{pad}  {who_when}: {paint.snippet(comment.snippet)}", width, hang=2)
         lines.append("")
-    lines += wrap_line(paint(summary_line(results, undated_hint), DIM), width)
+    summary = similar_summary(results) if similar and results.hits else summary_line(results, undated_hint)
+    lines += wrap_line(paint(summary, DIM), width)
     return "\n".join(lines)
 
 
@@ -115,7 +123,13 @@ def similar_heading(similar, title: str, article_id: str | None = None) -> str:
 def similar_text(similar, title: str, paint: Painter, width: int | None = None, article_id: str | None = None) -> str:
     """``searchkit similar``: what was compared and with which terms, then the hits."""
     heading = wrap_line(paint(similar_heading(similar, title, article_id), BOLD), width, hang=2)
-    return "\n".join(heading) + "\n\n" + results_text(similar.results, paint, width)
+    return "\n".join(heading) + "\n\n" + results_text(similar.results, paint, width, similar=True)
+
+
+def similar_summary(results) -> str:
+    """The last line of a list of similar articles: ``best 10 of 44 similar articles, 87 ms`` (no pages)."""
+    noun = "article" if results.total == 1 else "articles"
+    return f"best {len(results.hits)} of {results.total} similar {noun}, {results.seconds * 1000:.0f} ms"
 
 
 def summary_line(results, undated_hint: str = "--undated include") -> str:

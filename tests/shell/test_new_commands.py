@@ -164,10 +164,12 @@ def test_the_toolbar_after_more_tells_how_many_of_how_many_and_no_page(corpus_in
     """A :more list is one list of the best few (no pages): the toolbar says so, not "page 1/5"."""
     with open_index(corpus_index) as index:
         state = ShellState(index, out=io.StringIO(), pager="cat")
-        run(state, "cup", ":more 1")
+        run(state, "cup")
+        listed = run(state, ":more 1")
         results = state.results
         assert results.total > len(results.hits) == 10  # more related articles than the list shows
         ms = f"{state.last_seconds * 1000:.0f} ms"
+        assert listed.endswith(f"\nbest 10 of {results.total} similar articles, {ms}\n")  # the list's own last line
         text = "".join(f for _s, f in toolbar_fragments(state))
         assert f"│  best 10 of {results.total} similar articles · {ms}  │" in text
         assert "page" not in text and "hits" not in text

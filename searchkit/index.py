@@ -34,7 +34,7 @@ from whoosh.query import Term
 
 from . import schema as f
 from .documents import Article, Comment, DocDate, parse_comment_id
-from .engine.reading import SearcherState, hold_files, truncated_lengths
+from .engine.reading import SearcherState, hold_files, term_counts, truncated_lengths
 from .errors import (
     IndexBuildingError,
     IndexBusyError,
@@ -412,6 +412,11 @@ class Index:
             self._vocabulary = (_read_json(self.path / state.files_name) or {}).get("words", {})
             self._sorted_words = sorted(self._vocabulary)
         return self._vocabulary
+
+    def term_counts(self, field_name: str) -> dict[str, int]:
+        """Every indexed term of ``field_name`` with the number of documents holding it
+        (deleted ones included, as Whoosh counts them)."""
+        return term_counts(self.searcher().reader(), field_name)
 
     def words(self, prefix: str, limit: int = 20) -> list[str]:
         """Words of the corpus, as written, that start with ``prefix``; most frequent first."""

@@ -7,7 +7,8 @@ a block at a time and field lengths as one byte string per segment; any
 other matcher or column type falls back to the public per-posting API, with
 the same results. :func:`hold_files` opens a segment's lazily opened column
 files with the searcher and checks them; :func:`truncated_lengths` finds a
-length column cut short after a search failed.
+length column cut short after a search failed; :func:`term_counts` lists a
+field's terms with their document frequencies.
 
 :class:`SearcherState` is searchkit's own object for one open searcher: the
 things computed once per commit (document layout, the BM25F scorer with its
@@ -312,3 +313,17 @@ def _column_bytes(column):
     if raw is not None and getattr(column, "_count", None) is not None:
         return raw.get(column._basepos, column._count)
     return (length_to_byte(column[docnum]) for docnum in range(len(column)))
+
+
+def term_counts(reader, field_name: str) -> dict[str, int]:
+    """Every term of one field with its document frequency, summed over segments."""
+    counts: dict[str, int] = {}
+    if field_name not in reader.schema:
+        return counts
+    for leaf, _offset in reader.leaf_readers():
+        if field_name not in set(leaf.indexed_field_names()):
+            continue
+        for text, info in leaf.iter_field(field_name):
+            term = text.decode("utf-8")
+            counts[term] = counts.get(term, 0) + info.doc_frequency()
+    return counts

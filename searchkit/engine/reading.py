@@ -57,10 +57,6 @@ class SearcherState:
         return value
 
     @property
-    def reader(self):
-        return self.searcher.reader()
-
-    @property
     def dates(self):
         """The raw date column (Whoosh's datetime ticks; :data:`UNDATED_RAW` where there is no date)."""
         return self.cached("dates", lambda s: s.reader().column_reader(f.DATE, translate=False))

@@ -31,8 +31,9 @@ from datetime import date
 from whoosh.util.times import long_to_datetime
 
 from . import schema as f
+from .engine.reading import UNDATED_RAW
 from .options import BY_CHOICES, check_choice
-from .searching import UNDATED_RAW, Matches, check_options, dates_column
+from .searching import Matches, check_options
 
 UNDATED_ROW = "undated"
 UNKNOWN_AUTHOR_ROW = "unknown"
@@ -97,8 +98,8 @@ def count(
     result = Counts(query, by)
     if found.scored is None or not found.candidates:
         return result
-    searcher, articles = found.searcher, found.layout.article_set
-    keys = _keys(searcher, by, articles)
+    articles = found.layout.article_set
+    keys = _keys(found.state, by, articles)
     rows: dict[str, CountRow] = {}
     for docnum in found.candidates:
         key = keys(docnum)
@@ -115,8 +116,9 @@ def count(
     return result
 
 
-def _keys(searcher, by: str, articles: frozenset[int]):
+def _keys(state, by: str, articles: frozenset[int]):
     """A function from document number to row key for ``by``."""
+    searcher = state.searcher
     if by == "kind":
         return lambda docnum: f.ARTICLE if docnum in articles else f.COMMENT_KIND
     if by == "author":
@@ -127,7 +129,7 @@ def _keys(searcher, by: str, articles: frozenset[int]):
             return name or UNKNOWN_AUTHOR_ROW
 
         return author_of
-    dates = dates_column(searcher)
+    dates = state.dates
     precisions = searcher.reader().column_reader(f.PRECISION)
     finest = {"year": 2, "month": 1, "day": 0}[by]
     formats = ("%Y-%m-%d", "%Y-%m", "%Y")

@@ -31,15 +31,10 @@ from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.query import Term
-from whoosh.util.numeric import byte_to_length, length_to_byte
-
-try:  # Whoosh 2.7's codec: its lazily opened columns are opened with the searcher
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN
-except ImportError:  # pragma: no cover - another Whoosh fork
-    LENGTHS_COLUMN = STORED_COLUMN = None
 
 from . import schema as f
 from .documents import Article, Comment, DocDate, parse_comment_id
+from .engine.reading import SearcherState, hold_files, term_counts, truncated_lengths
 from .errors import (
     IndexBuildingError,
     IndexBusyError,
@@ -237,7 +232,7 @@ class Index:
         self.path = path
         self.state = state
         self._whoosh = None
-        self._searcher = None
+        self._searcher_state: SearcherState | None = None
         self._state_stamp = _stamp(path / STATE_FILE)
         self._vocabulary: dict[str, int] | None = None
         self._sorted_words: list[str] = []
@@ -255,7 +250,7 @@ class Index:
             try:
                 whoosh = whoosh_index.open_dir(str(self.path), indexname=self.state.indexname)
                 searcher = whoosh.searcher()
-                _hold_files(searcher)
+                hold_files(searcher)
             except Exception as exc:  # Whoosh raises many types for files that vanish or are damaged
                 problem = exc
                 time.sleep(0.02 * (attempt + 1))
@@ -269,7 +264,7 @@ class Index:
                 self._state_stamp = _stamp(self.path / STATE_FILE)
                 continue
             self._close_whoosh()
-            self._whoosh, self._searcher = whoosh, searcher
+            self._whoosh, self._searcher_state = whoosh, SearcherState(searcher)
             self._vocabulary = None  # a commit may have added words
             return
         raise IndexDamagedError(
@@ -313,9 +308,9 @@ class Index:
         self._close_whoosh()
 
     def _close_whoosh(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        if self._searcher_state is not None:
+            self._searcher_state.close()
+            self._searcher_state = None
         if self._whoosh is not None:
             self._whoosh.close()
             self._whoosh = None
@@ -327,10 +322,15 @@ class Index:
 
     def searcher(self):
         """The shared Whoosh searcher, refreshed when a newer commit exists."""
+        return self.searcher_state().searcher
+
+    def searcher_state(self) -> SearcherState:
+        """The engine's state of the shared searcher (its per-commit caches), refreshed when a
+        newer commit exists; a new commit gives a new state."""
         if self._whoosh is None:
             raise SearchkitError(f"{self.path}: the index is closed")
         self.refresh()
-        return self._searcher
+        return self._searcher_state
 
     def refresh(self) -> None:
         """Pick up commits (and rebuilds) made since the index was opened."""
@@ -345,7 +345,7 @@ class Index:
             self.state = state
             self._vocabulary = None
             self._open_searcher()
-        elif not self._searcher.up_to_date():
+        elif not self._searcher_state.up_to_date():
             # A new searcher, not Searcher.refresh(): refresh() reuses the
             # segment readers of unchanged segment ids, whose cached deletions
             # then miss the documents the new commit deleted.
@@ -420,6 +420,11 @@ class Index:
             self._vocabulary = (_read_json(self.path / state.files_name) or {}).get("words", {})
             self._sorted_words = sorted(self._vocabulary)
         return self._vocabulary
+
+    def term_counts(self, field_name: str) -> dict[str, int]:
+        """Every indexed term of ``field_name`` with the number of documents holding it
+        (deleted ones included, as Whoosh counts them)."""
+        return term_counts(self.searcher().reader(), field_name)
 
     def words(self, prefix: str, limit: int = 20) -> list[str]:
         """Words of the corpus, as written, that start with ``prefix``; most frequent first."""
@@ -569,9 +574,9 @@ class Index:
             raise
         except Exception as exc:
             problem = f"{type(exc).__name__}: {exc}" if _raised_reading_files(exc) else None
-            if problem is None and self._searcher is not None:
+            if problem is None and self._searcher_state is not None:
                 try:
-                    problem = truncated_lengths(self._searcher)
+                    problem = truncated_lengths(self._searcher_state.searcher)
                 except Exception:  # the check could not read them either: report the first error
                     problem = None
             if problem is None:
@@ -617,86 +622,6 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     if limit is not None and previous[-1] > limit:
         return limit + 1
     return previous[-1]
-
-
-def _hold_files(searcher) -> None:
-    """Open now the column files Whoosh opens on first use (stored fields, field lengths,
-    sort columns), so that a writer deleting a merged segment later cannot pull them away
-    from a running search; raise FileNotFoundError if one is already gone."""
-    for leaf, _ in searcher.reader().leaf_readers():
-        perdoc = getattr(leaf, "_perdoc", None)
-        if not hasattr(perdoc, "_cached_reader") or STORED_COLUMN is None:
-            return  # another codec: nothing to hold
-        if leaf.doc_count_all() and perdoc._cached_reader("_stored", STORED_COLUMN) is None:
-            raise FileNotFoundError(f"stored fields of segment {leaf.segment().segment_id()}")
-        for name, field_type in leaf.schema.items():
-            if field_type.scorable and leaf.field_length(name):
-                if perdoc._cached_reader(f"_{name}_len", LENGTHS_COLUMN) is None:
-                    raise FileNotFoundError(f"{name} lengths of segment {leaf.segment().segment_id()}")
-            if field_type.column_type and perdoc.has_column(name):
-                column = perdoc.column_reader(name, field_type.column_type)
-                if name == f.DATE:
-                    _check_date_column(leaf, column)
-
-
-DATE_CHECK_DOCS = 64
-"""How many documents from a segment's end :func:`_check_date_column` looks at, at most."""
-
-
-def _check_date_column(leaf, column) -> None:
-    """Raise ValueError when the date column of a segment is cut short.
-
-    Whoosh writes a fixed-width column only up to its last non-default value
-    and reads a missing tail as "no date" without a word, so a truncated date
-    column would silently turn dated documents undated (wrong --sort date,
-    filters and counts). A length that is not a whole number of values is cut
-    short; so is a column that ends before the last document whose stored
-    fields hold a date (looked for among the last :data:`DATE_CHECK_DOCS`).
-    """
-    count, width = getattr(column, "_count", None), getattr(column, "_fixedlen", None)
-    if count is None or not width:
-        return  # another column reader: nothing to check
-    where = f"the date column of segment {leaf.segment().segment_id()} is cut short"
-    length = getattr(leaf._perdoc, "_colfiles", {}).get(f.DATE, (None, None, None))[2]
-    if length is not None and length % width:
-        raise ValueError(where)
-    total = leaf.doc_count_all()
-    for docnum in range(total - 1, max(total - DATE_CHECK_DOCS, 0) - 1, -1):
-        if leaf.stored_fields(docnum).get(f.DATE) is not None:
-            if docnum >= count:
-                raise ValueError(where)
-            return
-
-
-def truncated_lengths(searcher) -> str | None:
-    """Which field-length column of the searcher's segments is cut short, or None.
-
-    Whoosh reads the missing tail of a truncated column as zeros without a
-    word; the sum of the lengths it holds then falls well below the field's
-    total length, which the segment keeps apart. Lengths are stored rounded
-    to one byte, so only a shortfall of more than a fifth counts. Checked
-    only after a search failed: it reads every length.
-    """
-    for leaf, _ in searcher.reader().leaf_readers():
-        perdoc = getattr(leaf, "_perdoc", None)
-        if not hasattr(perdoc, "_cached_reader") or LENGTHS_COLUMN is None:
-            return None
-        for name, field_type in leaf.schema.items():
-            total = leaf.field_length(name) if field_type.scorable else 0
-            if not total:
-                continue
-            column = perdoc._cached_reader(f"_{name}_len", LENGTHS_COLUMN)
-            held = 0 if column is None else sum(byte_to_length(byte) for byte in _column_bytes(column))
-            if held < 0.8 * total:
-                return f"the {name} lengths of segment {leaf.segment().segment_id()} are cut short"
-    return None
-
-
-def _column_bytes(column):
-    raw = getattr(column, "_dbfile", None)
-    if raw is not None and getattr(column, "_count", None) is not None:
-        return raw.get(column._basepos, column._count)
-    return (length_to_byte(column[docnum]) for docnum in range(len(column)))
 
 
 def _comment(stored: dict) -> Comment:

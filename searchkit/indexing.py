@@ -12,7 +12,7 @@ Ids (the README's "Ids" section): a file is known by its resolved path and
 keeps its source id across runs and roots (:func:`_plan`); a new file whose
 id another file holds gets its root's name in front (:func:`_free_id`); an
 article whose id another article holds, or that would read as a comment id,
-gets ``~2`` appended and is reported (:func:`_unique_ids`). The digest
+gets ``~2`` appended and is reported (:func:`~searchkit.renaming.unique_ids`). The digest
 recorded for a file is taken after it was read, and only when it did not
 change meanwhile (:func:`_settled`).
 
@@ -36,14 +36,14 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.reading import SegmentReader
 
 from . import schema as f
 from .documents import Article, parse_comment_id, to_datetime
+from .engine import writing
+from .engine.segments import SegmentBuilder, remove_segment_files
 from .errors import IndexVersionError, SearchkitError, SourceError
 from .index import IndexState, default_index_path, write_lock
 from .renaming import unique_ids
-from .segments import FlushingStorage, SegmentBuilder, remove_segment_files, segment_file_names, sync_to_disk
 from .sources import SourceFile, discover, read_source
 
 DEFAULT_CORPUS = "corpus"
@@ -52,10 +52,6 @@ BATCH_BYTES = 32 << 20
 :data:`SEGMENT_TEXT_BYTES` of text), its postings held in memory until written."""
 SEGMENT_TEXT_BYTES = 32 << 20
 """Article text per segment: a batch holding one huge file (a WARC) is cut into several segments."""
-SMALL_SEGMENT_DOCS = 20_000
-"""Segments with fewer documents than this (those of incremental runs) get merged ..."""
-MERGE_SMALL_AT = 4
-"""... once there are this many of them."""
 PARALLEL_FROM_BYTES = 2 << 20
 """Less input than this is indexed in the calling process."""
 MAX_DEFAULT_JOBS = 4
@@ -360,10 +356,11 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=Fal
     """Delete what is gone or changed, write new segments for new and changed files, commit once.
 
     Files are cut into batches (:func:`_batches`); each batch becomes one new
-    segment (or a few, see :func:`_build_batch`), built by :class:`~searchkit.segments.SegmentBuilder` in a worker
-    process when ``jobs > 1``. Whoosh's writer only deletes the old documents
-    of changed files and commits the new segments with the old ones. Before
-    the commit, :func:`_unique_ids` renames the articles whose id another
+    segment (or a few, see :func:`_build_batch`), built by
+    :class:`~searchkit.engine.segments.SegmentBuilder` in a worker process when ``jobs > 1``.
+    Whoosh's writer only deletes the old documents of changed files, and
+    :func:`searchkit.engine.writing.commit` commits the new segments with the old ones. Before
+    the commit, :func:`~searchkit.renaming.unique_ids` renames the articles whose id another
     article already holds.
     """
     todo, gone = _plan(state, files, roots, fresh, checksum, report)
@@ -387,12 +384,12 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=Fal
         renamed = unique_ids(ix, written, replaced, fresh, report.problems)
         if renamed is not None:
             new_segments.append(renamed)
-        merge = _merge_small_segments(ix, writer.segments, new_segments)
+        merge = writing.merge_small_segments(ix, writer.segments, new_segments)
         if merge is not None and merge.segment is not None:
             new_segments.append(merge.segment)
-        _commit(writer, new_segments, merge.replaced if merge is not None else ())
+        writing.commit(writer, new_segments, merge.replaced if merge is not None else ())
     except BaseException:
-        _cancel(ix, writer, new_segments)
+        writing.cancel(ix, writer, new_segments)
         raise
 
 
@@ -444,76 +441,6 @@ def _record(outcome: _FileOutcome, writer, state: IndexState, fresh: bool, repor
     else:
         report.added += 1
     return True
-
-
-def _commit(writer, new_segments: list, replaced=()) -> None:
-    """Commit the writer's deletions and the new segments; drop the segments ``replaced`` by a merge.
-
-    Whoosh's own merge policy is not used: it merges through its slow
-    per-posting path, and with 28 segments or more it merges every one.
-    The new segment files, then the table of contents that makes them live,
-    are flushed to disk before anything old is deleted, so a power loss
-    leaves either the previous commit or this one (Whoosh itself never syncs).
-    """
-    gone = {segment.segment_id() for segment in replaced}
-    added = [segment for segment in new_segments if segment.segment_id() not in gone]
-    live = [segment for segment in writer.segments if segment.segment_id() not in gone] + added
-    writer._close_segment()
-    storage, indexname, generation = writer.storage, writer.indexname, writer.generation
-    sync_to_disk(storage.folder, segment_file_names(storage, added))
-    whoosh_index.TOC(writer.schema, live, generation).write(FlushingStorage(storage), indexname)
-    sync_to_disk(storage.folder, [whoosh_index.TOC._filename(indexname, generation)])
-    whoosh_index.clean_files(storage, indexname, generation, live)
-    writer._finish()
-
-
-@dataclass
-class _Merge:
-    segment: object | None
-    replaced: list
-
-
-def _merge_small_segments(ix, earlier: list, new: list) -> _Merge | None:
-    """Rewrite the small segments as one once :data:`MERGE_SMALL_AT` of them pile up
-    (those of this run count only along with earlier ones: a fresh build is never merged).
-
-    Every incremental run adds a segment; left alone they would slow every
-    search. The live documents of the small ones are read back from their
-    stored fields (every field is stored; ``author_name`` repeats ``author``)
-    and written again by a :class:`SegmentBuilder`, deletions left out.
-    """
-    earlier_small = [segment for segment in earlier if segment.doc_count_all() < SMALL_SEGMENT_DOCS]
-    small = earlier_small + [segment for segment in new if segment.doc_count_all() < SMALL_SEGMENT_DOCS]
-    if len(small) < MERGE_SMALL_AT or not earlier_small:
-        return None
-    builder = SegmentBuilder(ix.storage, ix.indexname, ix.schema)
-    try:
-        for segment in small:
-            reader = SegmentReader(ix.storage, ix.schema, segment)
-            try:
-                for stored in reader.all_stored_fields():
-                    if stored.get(f.AUTHOR):
-                        stored[f.AUTHOR_NAME] = stored[f.AUTHOR]
-                    builder.add(stored)
-            finally:
-                reader.close()
-        merged = builder.finish()  # None when nothing in them is live: they are simply dropped
-    except BaseException:
-        builder.cancel()
-        raise
-    return _Merge(merged, small)
-
-
-def _cancel(ix, writer, new_segments: list) -> None:
-    """Cancel the writer and delete what this run wrote (segment files are garbage, maybe large)."""
-    segment = getattr(writer, "newsegment", None)
-    try:
-        writer.cancel()
-    except Exception:  # closing files can fail again on a full disk
-        pass
-    shutil.rmtree(os.path.join(ix.storage.folder, f"{ix.indexname}.tmp"), ignore_errors=True)
-    for written in new_segments + ([segment] if segment is not None else []):
-        remove_segment_files(ix.storage, written)
 
 
 def _batches(todo: list, jobs: int) -> list[list]:

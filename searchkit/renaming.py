@@ -15,11 +15,10 @@ import itertools
 from collections import Counter
 
 from whoosh.query import Term
-from whoosh.reading import SegmentReader, TermNotFound
 
 from . import schema as f
-from .documents import comment_id, parse_comment_id
-from .segments import SegmentBuilder
+from .documents import parse_comment_id
+from .engine.writing import rewrite_renamed
 
 
 def unique_ids(ix, written: list, replaced: set[str], fresh: bool, problems: list[str]):
@@ -73,7 +72,7 @@ def unique_ids(ix, written: list, replaced: set[str], fresh: bool, problems: lis
             in_index.searcher.close()
     if not renames:
         return None
-    return _rewrite_renamed(ix, list(renames.values()))
+    return rewrite_renamed(ix, list(renames.values()))
 
 
 class IdsInIndex:
@@ -106,52 +105,3 @@ class IdsInIndex:
             if docnum not in self.replaced_docs:
                 return self.searcher.stored_fields(docnum).get(f.SOURCE, "")
         return None
-
-
-def _rewrite_renamed(ix, renames: list[tuple[tuple, dict]]):
-    """Delete the renamed articles' documents from their batch's segments and write them again,
-    renamed. A file's articles may span several segments of its batch: they are counted in
-    segment order, which is the order the file gave them."""
-    builder = SegmentBuilder(ix.storage, ix.indexname, ix.schema)
-    try:
-        for segments, wanted in renames:
-            occurrences: Counter = Counter()
-            for segment in segments:
-                reader = SegmentReader(ix.storage, ix.schema, segment)
-                try:
-                    for key, by_occurrence in wanted.items():
-                        _rename_in(reader, segment, key, by_occurrence, occurrences, builder)
-                finally:
-                    reader.close()
-        return builder.finish()
-    except BaseException:
-        builder.cancel()
-        raise
-
-
-def _rename_in(reader, segment, key: tuple[str, str], by_occurrence: dict, occurrences: Counter, builder) -> None:
-    """Move one (source, article id)'s renamed occurrences in one segment to ``builder``."""
-    source_id, article_id = key
-    try:
-        docnums = sorted(reader.postings(f.ARTICLE_ID, article_id).all_ids())
-    except TermNotFound:
-        return
-    new_id = None
-    for docnum in docnums:
-        stored = reader.stored_fields(docnum)
-        if stored.get(f.SOURCE) != source_id:
-            continue
-        if stored.get(f.KIND) == f.ARTICLE:
-            occurrences[key] += 1
-            new_id = by_occurrence.get(occurrences[key])
-        if new_id is None:
-            continue
-        segment.delete_document(docnum)
-        if stored.get(f.KIND) == f.ARTICLE:
-            stored[f.ID_FIELD] = new_id
-        else:
-            stored[f.ID_FIELD] = comment_id(new_id, stored.get(f.POSITION) or 0)
-        stored[f.ARTICLE_ID] = new_id
-        if stored.get(f.AUTHOR):
-            stored[f.AUTHOR_NAME] = stored[f.AUTHOR]
-        builder.add(stored)

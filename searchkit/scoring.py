@@ -16,11 +16,9 @@ often the query repeats it, or the weight pseudo-relevance feedback gives it
 how many query words each document holds (for ranking all-words matches
 first) and the full set of matches (for exact totals).
 
-Speed: Whoosh's matchers cost about 3 µs a posting through their public
-methods. For Whoosh 2.7's own codec (``W3LeafMatcher``) postings are read a
-block at a time and field lengths as one byte string per segment; any other
-matcher or column type falls back to the public per-posting API, with the
-same results.
+Speed: postings and field lengths are read a block at a time by
+:class:`searchkit.engine.reading.Leaf`, which owns the contact with Whoosh's
+matchers and columns.
 """
 
 from __future__ import annotations
@@ -32,19 +30,11 @@ from collections import Counter, OrderedDict
 from collections.abc import Mapping, Set
 from copy import copy
 from dataclasses import dataclass, field
-from itertools import accumulate
-from pickle import loads
 
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import schema as f
-
-try:  # the fast paths know these classes; without them the public API is used
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-    from whoosh.matching.wrappers import FilterMatcher
-except ImportError:  # pragma: no cover - another Whoosh fork
-    LENGTHS_COLUMN = W3LeafMatcher = FilterMatcher = None
+from .engine.reading import CACHE_FROM, CACHED_POSTINGS, Leaf
 
 
 @dataclass(frozen=True)
@@ -59,168 +49,8 @@ class BM25FParams:
 DEFAULT_PARAMS = BM25FParams()
 
 
-CACHED_POSTINGS = 4_000_000
-"""Decoded postings kept per searcher (about 8 bytes each): frequent words are decoded once."""
-CACHE_FROM = 256
-"""Posting lists shorter than this are cheap to decode and are not cached."""
 CACHED_FREQUENCIES = 1_000_000
 """(docnum, tf~) pairs kept per searcher for frequent words (about 100 bytes each)."""
-
-
-class _Leaf:
-    """One segment: its reader, its first global docnum, and its field length bytes."""
-
-    def __init__(self, reader, offset: int, cache_budget: int = CACHED_POSTINGS):
-        self.reader = reader
-        self.offset = offset
-        self.cache_budget = cache_budget
-        self.deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
-        self._lengths: dict[str, bytes | array] = {}
-        self._cache: OrderedDict[tuple[str, str], tuple[array, array]] = OrderedDict()
-        self._cached = 0
-
-    def cached_postings(self, field_name: str, term: str):
-        """:meth:`postings`, through a least-recently-used cache of long posting lists."""
-        key = (field_name, term)
-        found = self._cache.get(key)
-        if found is not None:
-            self._cache.move_to_end(key)
-            return found
-        ids, weights = self.postings(field_name, term)
-        if len(ids) >= CACHE_FROM:
-            found = (array("i", ids), array("f", weights))
-            self._cache[key] = found
-            self._cached += len(ids)
-            while self._cached > self.cache_budget and len(self._cache) > 1:
-                _, (old_ids, _) = self._cache.popitem(last=False)
-                self._cached -= len(old_ids)
-            return found
-        return ids, weights
-
-    def length_bytes(self, field_name: str):
-        """One quantised length byte per document (Whoosh stores lengths that way)."""
-        cached = self._lengths.get(field_name)
-        if cached is None:
-            cached = self._lengths[field_name] = _load_lengths(self.reader, field_name)
-        return cached
-
-    def _matcher(self, field_name: str, term: str):
-        """The term's raw posting matcher (deletions are filtered by the callers), or None."""
-        try:
-            matcher = self.reader.postings(field_name, term)
-        except TermNotFound:
-            return None
-        if FilterMatcher is not None and isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        return matcher
-
-    def postings(self, field_name: str, term: str) -> tuple[list[int], list[float]]:
-        """Local docnums and term frequencies of one term, deleted documents left out."""
-        matcher = self._matcher(field_name, term)
-        if matcher is None:
-            return [], []
-        ids: list[int] = []
-        weights: list[float] = []
-        if W3LeafMatcher is not None and type(matcher) is W3LeafMatcher:
-            while matcher.is_active():
-                if matcher._ids is None:
-                    matcher._read_ids()
-                if matcher._weights is None:
-                    matcher._read_weights()
-                start = matcher._i
-                ids.extend(matcher._ids[start:])
-                weights.extend(matcher._weights[start:])
-                matcher._next_block()
-        else:
-            while matcher.is_active():
-                ids.append(matcher.id())
-                weights.append(matcher.weight())
-                matcher.next()
-        if self.deleted:
-            kept = [(i, w) for i, w in zip(ids, weights, strict=True) if i not in self.deleted]
-            ids = [i for i, _ in kept]
-            weights = [w for _, w in kept]
-        return ids, weights
-
-    def phrase_documents(self, field_name: str, words: list[str]) -> list[int]:
-        """Local docnums whose ``field_name`` holds ``words`` at consecutive positions."""
-        postings = [self.cached_postings(field_name, word)[0] for word in words]
-        if not all(len(ids) for ids in postings):
-            return []
-        candidates = set(min(postings, key=len))
-        for ids in postings:
-            candidates.intersection_update(ids)
-            if not candidates:
-                return []
-        by_word = {word: self.positions(field_name, word, candidates) for word in set(words)}
-        lead, follow = by_word[words[0]], [by_word[word] for word in words[1:]]
-        return [
-            docnum
-            for docnum in candidates
-            if any(all(start + step in after[docnum] for step, after in enumerate(follow, 1)) for start in lead[docnum])
-        ]
-
-    def positions(self, field_name: str, term: str, wanted: set[int]) -> dict[int, frozenset[int]]:
-        """The positions of ``term`` in each of the ``wanted`` local documents that hold it."""
-        matcher = self._matcher(field_name, term)
-        if matcher is None:
-            return {}
-        found: dict[int, frozenset[int]] = {}
-        if W3LeafMatcher is not None and type(matcher) is W3LeafMatcher:
-            while matcher.is_active():
-                if matcher._ids is None:
-                    matcher._read_ids()
-                ids = matcher._ids
-                if not wanted.isdisjoint(ids):
-                    matcher._read_values()
-                    for docnum, value in zip(ids, matcher._values, strict=True):
-                        if docnum in wanted:
-                            found[docnum] = _decode_positions(value)
-                matcher._next_block()
-        else:
-            while matcher.is_active():
-                docnum = matcher.id()
-                if docnum in wanted:
-                    found[docnum] = frozenset(matcher.value_as("positions"))
-                matcher.next()
-        return found
-
-
-def documents_with(reader, field_name: str, term: str) -> list[int]:
-    """Global docnums of the live documents holding ``term``, ascending, read a block at a time."""
-    found: list[int] = []
-    for leaf, offset in reader.leaf_readers():
-        ids, _ = _Leaf(leaf, offset, 0).postings(field_name, term)
-        found.extend(map(offset.__add__, ids) if offset else ids)
-    return found
-
-
-_COUNT_BYTES = 4
-"""Whoosh's Positions values: a 4-byte count, then the pickled position deltas."""
-_DECODED: dict[bytes, frozenset[int]] = {}
-
-
-def _decode_positions(value: bytes) -> frozenset[int]:
-    """The positions of one posting value; the same values recur (a word once, at the start)."""
-    found = _DECODED.get(value)
-    if found is None:
-        if len(_DECODED) > 100_000:
-            _DECODED.clear()
-        found = _DECODED[value] = frozenset(accumulate(loads(value[_COUNT_BYTES:])))
-    return found
-
-
-def _load_lengths(reader, field_name: str):
-    count = reader.doc_count_all()
-    perdoc = getattr(reader, "_perdoc", None)
-    if LENGTHS_COLUMN is not None and hasattr(perdoc, "_cached_reader"):
-        column = perdoc._cached_reader(f"_{field_name}_len", LENGTHS_COLUMN)
-        if column is None:  # no document of this segment has the field
-            return bytes(count)
-        raw = getattr(column, "_dbfile", None)
-        if raw is not None and getattr(column, "_typecode", "") == "B" and getattr(column, "_itemsize", 1) == 1:
-            return raw.get(column._basepos, count)
-    return array("B", (length_to_byte(reader.doc_field_length(d, field_name, 0)) for d in range(count)))
 
 
 class BM25F:
@@ -230,7 +60,7 @@ class BM25F:
         self.params = params
         self.fields = [name for name in fields if params.weights.get(name)]
         leaves = reader.leaf_readers()
-        self.leaves = [_Leaf(leaf, offset, CACHED_POSTINGS // len(leaves)) for leaf, offset in leaves]
+        self.leaves = [Leaf(leaf, offset, CACHED_POSTINGS // len(leaves)) for leaf, offset in leaves]
         self.doc_count = reader.doc_count()
         self._norms: dict[str, list[float]] = {}
         self.reader = reader
@@ -372,7 +202,7 @@ class _Postings:
     lengths: bytes | array
     norms: list[float]
     field: str
-    leaf: _Leaf
+    leaf: Leaf
 
     def global_ids(self):
         return list(map(self.offset.__add__, self.ids)) if self.offset else self.ids

@@ -44,11 +44,12 @@ from whoosh.searching import TimeLimit
 
 from . import schema as f
 from .documents import DocDate, parse_period, source_location
+from .engine.reading import UNDATED_RAW, SearcherState, documents_with
 from .errors import OptionError, QueryTimeoutError
 from .feedback import expand
 from .options import SCOPES, SORTS, UNDATED_CHOICES, check_choice
 from .query import ParsedQuery, author_query, date_range, parse_query
-from .scoring import BM25F, documents_with
+from .scoring import BM25F
 from .snippets import Snippet, highlight_all, make_snippet
 
 COMMENTS_PER_HIT = 3
@@ -174,13 +175,14 @@ class _Layout:
         return matched_articles | set(compress(comments, map(unmatched.__contains__, parents)))
 
 
-def _cached(searcher, name: str, make):
-    """An object computed once per Whoosh searcher (a new commit means a new searcher)."""
-    value = getattr(searcher, name, None)
-    if value is None:
-        value = make(searcher)
-        setattr(searcher, name, value)
-    return value
+def layout_of(state: SearcherState) -> _Layout:
+    """The searcher's :class:`_Layout`, made once per searcher."""
+    return state.cached("layout", _Layout)
+
+
+def scorer_of(state: SearcherState) -> BM25F:
+    """The searcher's :class:`~searchkit.scoring.BM25F` scorer (and its caches), made once per searcher."""
+    return state.cached("bm25f", lambda searcher: BM25F(searcher.reader()))
 
 
 def search(
@@ -218,7 +220,7 @@ def search(
     parsed, notice = found.parsed, found.parsed.notice
     if found.scored is None:
         return Results(query, 0, [], page, limit, time.perf_counter() - started, notice)
-    searcher, layout, scored = found.searcher, found.layout, found.scored
+    state, searcher, layout, scored = found.state, found.searcher, found.layout, found.scored
     candidates = found.candidates
     left_out = len(found.undated_left_out)
     if scope == "all":
@@ -228,11 +230,11 @@ def search(
         candidates = folded
     scored.rank_within(candidates, page * limit, sort)
     scores, matched = scored.scores, scored.matched
-    ranked = _rank(searcher, parsed, scores, matched, candidates, page * limit, sort)
+    ranked = _rank(state, parsed, scores, matched, candidates, page * limit, sort)
     terms = _highlight_terms(searcher, parsed.any)
     comments_by_article = _comments_by_article(layout, scored, ranked[(page - 1) * limit :])
     hits = [
-        _hit(searcher, terms, rank, docnum, scores, comments_by_article, parsed, matched)
+        _hit(state, terms, rank, docnum, scores, comments_by_article, parsed, matched)
         for rank, docnum in enumerate(ranked[(page - 1) * limit :], start=(page - 1) * limit + 1)
     ]
     seconds = time.perf_counter() - started
@@ -244,15 +246,6 @@ def check_options(*, scope: str = "all", sort: str = "relevance", undated: str =
     check_choice("scope", scope, SCOPES)
     check_choice("sort", sort, SORTS)
     check_choice("undated", undated, UNDATED_CHOICES)
-
-
-UNDATED_RAW = 2**64 - 1
-"""What Whoosh's date column holds for a document without a date."""
-
-
-def dates_column(searcher):
-    """The raw date column (Whoosh's datetime ticks; :data:`UNDATED_RAW` where there is no date)."""
-    return _cached(searcher, "_searchkit_dates", lambda s: s.reader().column_reader(f.DATE, translate=False))
 
 
 def date_key(raw: int) -> tuple[bool, int]:
@@ -271,20 +264,21 @@ class Matches:
     """
 
     def __init__(self, index, query: str, *, scope="all", author=None, since=None, until=None, undated="exclude"):
-        self.searcher = searcher = index.searcher()
+        self.state = state = index.searcher_state()
+        self.searcher = searcher = state.searcher
         self.parsed = parsed = parse_query(query, searcher.schema)
-        self.layout = _cached(searcher, "_searchkit_layout", _Layout)
+        self.layout = layout_of(state)
         self.candidates: set[int] = set()
         self.undated_left_out: set[int] = set()
         self.scored: _Scored | None = None
         date_filters = _date_filters(parsed, since, until)
         if parsed.any is NullQuery and not (parsed.date_filter is not None and not parsed.terms):
             return
-        self.scored = _Scored(searcher, parsed)
+        self.scored = _Scored(state, parsed)
         author_filter = [author_query(author)] if author else []
         docs = _restrict(searcher, self.layout, set(self.scored.matching), scope, author, author_filter)
         if date_filters and docs:
-            dates = dates_column(searcher)
+            dates = state.dates
             undated_docs = {docnum for docnum in docs if dates[docnum] == UNDATED_RAW}
             docs -= undated_docs
             for part in date_filters:
@@ -348,14 +342,15 @@ class _Scored:
     by Whoosh, every match.
     """
 
-    def __init__(self, searcher, parsed: ParsedQuery):
+    def __init__(self, state: SearcherState, parsed: ParsedQuery):
+        searcher = state.searcher
         self.parsed = parsed
         self.matched: Counter | None = None
         self.scorer = None
         phrase = _phrase(parsed.any) if parsed.terms is None else None
         words = phrase[0] if phrase is not None else parsed.terms
         if words is not None and parsed.any is not NullQuery:
-            self.scorer = _cached(searcher, "_searchkit_bm25f", lambda s: BM25F(s.reader()))
+            self.scorer = scorer_of(state)
             self.query_terms = self.scorer.query_terms(words)
             self.scores: dict[int, float] = {}
             if phrase is not None:  # "a phrase": matched from positions, scored as its words
@@ -425,7 +420,7 @@ def _restrict(searcher, layout: _Layout, docs: set[int], scope: str, author, fil
     return docs
 
 
-def _rank(searcher, parsed, scores, matched, candidates: set[int], count: int, sort: str) -> list[int]:
+def _rank(state: SearcherState, parsed, scores, matched, candidates: set[int], count: int, sort: str) -> list[int]:
     """The first ``count`` documents of ``candidates`` in result order."""
     if not candidates:
         return []
@@ -434,11 +429,11 @@ def _rank(searcher, parsed, scores, matched, candidates: set[int], count: int, s
         if sort == "date":
             every_word = {d for d in candidates if matched[d] == words}
             pool = every_word or candidates
-            dates = dates_column(searcher)
+            dates = state.dates
             return heapq.nlargest(count, pool, key=lambda d: (date_key(dates[d]), scores[d]))
         return heapq.nlargest(count, candidates, key=lambda d: (matched[d] == words, scores[d], -d))
     if sort == "date":
-        dates = dates_column(searcher)
+        dates = state.dates
         return heapq.nlargest(count, candidates, key=lambda d: (date_key(dates[d]), scores.get(d, 0.0)))
     return heapq.nlargest(count, candidates.intersection(scores), key=lambda d: (scores[d], -d))
 
@@ -489,7 +484,8 @@ def stored_source(stored: dict) -> str:
     return source_location(stored.get(f.SOURCE, ""), stored.get(f.LINE), stored.get(f.OFFSET))
 
 
-def _hit(searcher, terms, rank: int, docnum: int, scores, comments_by_article, parsed, matched) -> Hit:
+def _hit(state: SearcherState, terms, rank: int, docnum: int, scores, comments_by_article, parsed, matched) -> Hit:
+    searcher = state.searcher
     stored = searcher.stored_fields(docnum)
     if stored[f.KIND] == f.COMMENT_KIND:
         article = searcher.document(**{f.ID_FIELD: stored[f.ARTICLE_ID], f.KIND: f.ARTICLE})
@@ -509,7 +505,7 @@ def _hit(searcher, terms, rank: int, docnum: int, scores, comments_by_article, p
             article_date=stored_date(article) if article else None,
         )
     under = comments_by_article.get(docnum, [])
-    best = _rank(searcher, parsed, scores, matched, set(under), COMMENTS_PER_HIT, "relevance")
+    best = _rank(state, parsed, scores, matched, set(under), COMMENTS_PER_HIT, "relevance")
     comments = []
     for comment in best:
         fields = searcher.stored_fields(comment)
@@ -614,17 +610,17 @@ def iter_hits(
     found = Matches(index, query, scope=scope, author=author, since=since, until=until, undated=undated)
     if found.scored is None or not found.candidates:
         return
-    searcher, parsed, scored = found.searcher, found.parsed, found.scored
+    state, searcher, parsed, scored = found.state, found.searcher, found.parsed, found.scored
     candidates = found.candidates
     if scored.scorer is not None:
         scored.scores, matched = scored.scorer.score(scored.query_terms, count_matches=parsed.tiered)
         scored.matched = matched if parsed.tiered else None
     scores = scored.scores
     if sort == "date":
-        dates = dates_column(searcher)
+        dates = state.dates
         ranked = sorted(candidates, key=lambda d: (date_key(dates[d]), scores.get(d, 0.0)), reverse=True)
     else:
-        ranked = _rank(searcher, parsed, scores, scored.matched, candidates, len(candidates), "relevance")
+        ranked = _rank(state, parsed, scores, scored.matched, candidates, len(candidates), "relevance")
     # Keep only what the rows need, packed: 12 bytes a hit instead of the sets and dicts of ranking.
     order = array("q", ranked)
     order_scores = array("d", [scores.get(docnum, 0.0) for docnum in ranked])

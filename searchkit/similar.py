@@ -30,8 +30,8 @@ from . import schema as f
 from .analysis import words_with_terms
 from .errors import OptionError, SearchkitError
 from .options import SIMILAR_SCOPES, check_choice
-from .scoring import BM25F, DEFAULT_PARAMS
-from .searching import Results, _cached, _hit, _Layout
+from .scoring import DEFAULT_PARAMS
+from .searching import Results, _hit, layout_of, scorer_of
 
 KEY_TERMS = 25
 """How many key terms of a document describe it."""
@@ -76,13 +76,13 @@ class _Judge:
     document small however frequent its words are in the index.
     """
 
-    def __init__(self, searcher, params=DEFAULT_PARAMS, count: int = KEY_TERMS):
-        reader = searcher.reader()
+    def __init__(self, state, params=DEFAULT_PARAMS, count: int = KEY_TERMS):
+        reader = state.searcher.reader()
         self.reader = reader
         self.params = params
         self.count = count
         self.documents = reader.doc_count() or 1
-        self._df: dict[str, int] = _cached(searcher, "_searchkit_similar_df", lambda s: {})
+        self._df: dict[str, int] = state.cached("similar_df", lambda searcher: {})
         articles = reader.doc_frequency(f.KIND, f.ARTICLE) or 1
         comments = reader.doc_frequency(f.KIND, f.COMMENT_KIND) or 1
         having = {f.TITLE: articles, f.BODY: articles, f.COMMENT: comments}
@@ -137,13 +137,14 @@ def similar(index, doc_id: str, *, limit: int = 10, scope: str = "articles") -> 
     check_choice("scope", scope, SIMILAR_SCOPES)
     if limit < 1:
         raise OptionError("limit must be 1 or more", hint="give --limit 10 or any number from 1")
-    searcher = index.searcher()
+    state = index.searcher_state()
+    searcher = state.searcher
     source = searcher.document_number(**{f.ID_FIELD: doc_id})
     if source is None:
         raise SearchkitError(
             f"no article or comment with id {doc_id!r} in {index.path}", hint="ids are shown by `searchkit query`"
         )
-    judge = _Judge(searcher)
+    judge = _Judge(state)
     profile = _Profile(searcher.stored_fields(source))
     found = judge.key_terms(profile)
     words = [word for _, word, _ in found]
@@ -154,8 +155,8 @@ def similar(index, doc_id: str, *, limit: int = 10, scope: str = "articles") -> 
 
     if not found:
         return done([], 0)
-    scorer = _cached(searcher, "_searchkit_bm25f", lambda s: BM25F(s.reader()))
-    layout = _cached(searcher, "_searchkit_layout", _Layout)
+    scorer = scorer_of(state)
+    layout = layout_of(state)
     mine = [term for term, _, _ in found]
     forward, _ = scorer.score(scorer.query_terms(mine), count_matches=False)
     candidates = set(forward) - {source}
@@ -175,7 +176,7 @@ def similar(index, doc_id: str, *, limit: int = 10, scope: str = "articles") -> 
     ranked = heapq.nlargest(limit, pool, key=lambda d: (scores[d], forward[d], -d))
     highlight = frozenset(term for term, _, _ in found)
     terms = {name: highlight for name in f.TEXT_FIELDS}
-    hits = [_hit(searcher, terms, rank, d, scores, {}, None, None) for rank, d in enumerate(ranked, start=1)]
+    hits = [_hit(state, terms, rank, d, scores, {}, None, None) for rank, d in enumerate(ranked, start=1)]
     return done(hits, len(candidates))
 
 

@@ -79,7 +79,7 @@ def test_damaged_files_found_at_open_are_index_damaged_errors(fresh_index, suffi
 
 def test_a_healthy_index_is_not_called_damaged(corpus_index):
     with open_index(corpus_index) as index:
-        from searchkit.index import truncated_lengths
+        from searchkit.engine.reading import truncated_lengths
 
         assert truncated_lengths(index.searcher()) is None
 

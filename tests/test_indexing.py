@@ -18,6 +18,7 @@ from searchkit import (
     indexing,
     open_index,
 )
+from searchkit.engine.writing import MERGE_SMALL_AT
 from searchkit.index import STATE_FILE, write_lock
 
 from .conftest import CORPUS
@@ -214,7 +215,7 @@ def test_small_segments_of_incremental_runs_are_merged_and_answer_like_a_fresh_b
         assert build_index([corpus], index, jobs=1).updated == 1
         with open_index(index) as opened:
             counts.append(len(opened.searcher().reader().leaf_readers()))
-    assert max(counts) <= indexing.MERGE_SMALL_AT
+    assert max(counts) <= MERGE_SMALL_AT
     assert counts != sorted(counts), f"segments never merged: {counts}"
     build_index([corpus], tmp_path / "fresh", jobs=1)
     with open_index(index) as updated, open_index(tmp_path / "fresh") as fresh:

@@ -9,8 +9,8 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from searchkit import schema as f
-from searchkit import segments
 from searchkit.analysis import term_positions
+from searchkit.engine import segments
 from searchkit.indexing import article_documents
 from searchkit.sources import discover, read_source
 

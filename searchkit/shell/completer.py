@@ -287,22 +287,8 @@ def read_vocabulary(index_path: str | Path, shared=None) -> tuple[PrefixTable, P
 
     with searchkit.open_index(index_path) as index:
         words = (shared or index).vocabulary()
-        authors = _field_counts(index.searcher().reader(), AUTHOR_NAME)
+        authors = index.term_counts(AUTHOR_NAME)
     return PrefixTable.from_counts(words), PrefixTable.from_counts(authors, str.lower)
-
-
-def _field_counts(reader, field_name: str) -> dict[str, int]:
-    """Every term of one field with its document frequency, summed over segments."""
-    counts: dict[str, int] = {}
-    if field_name not in reader.schema:
-        return counts
-    for leaf, _offset in reader.leaf_readers():
-        if field_name not in set(leaf.indexed_field_names()):
-            continue
-        for text, info in leaf.iter_field(field_name):
-            term = text.decode("utf-8")
-            counts[term] = counts.get(term, 0) + info.doc_frequency()
-    return counts
 
 
 # -- run in a worker process (see searchkit.shell.session.Worker) ------------------------

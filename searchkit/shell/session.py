@@ -263,11 +263,11 @@ class ShellState:
 
     stats: searchkit.IndexStats | None = None
     stats_error: str | None = None
-    _searcher: object = None
+    _searcher_state: object = None
     _stats_thread: threading.Thread | None = None
 
     def __post_init__(self):
-        self._searcher = self.index.searcher()
+        self._searcher_state = self.index.searcher_state()
 
     @property
     def index_path(self) -> Path:
@@ -397,10 +397,10 @@ class ShellState:
     def refresh(self) -> bool:
         """See commits made since the last search; True (and reload counts and words) when there were."""
         self.index.refresh()
-        searcher = self.index.searcher()
-        if searcher is self._searcher:
+        state = self.index.searcher_state()
+        if state is self._searcher_state:
             return False
-        self._searcher = searcher
+        self._searcher_state = state
         self.reload_stats()
         if self.vocabulary is not None:
             self.vocabulary.start(self.index_path, fresh=True)

@@ -458,6 +458,7 @@ argv = sys.argv[sys.argv.index("--") + 1:]
 import whoosh.filedb.filestore
 import whoosh.index
 import searchkit.index as sk_index
+import searchkit.engine.writing as sk_writing
 import searchkit.indexing as sk_indexing
 
 in_commit = [False]
@@ -495,7 +496,7 @@ def hook(owner, name, nth=1, when="before", only_in_commit=False, match=None):
     setattr(owner, name, wrapper)
 
 
-original_commit = sk_indexing._commit
+original_commit = sk_writing.commit
 
 
 def commit(*args, **kwargs):
@@ -503,13 +504,13 @@ def commit(*args, **kwargs):
     return original_commit(*args, **kwargs)
 
 
-sk_indexing._commit = commit
+sk_writing.commit = commit
 
 POINTS = {
     # while reading and adding files: before the 3rd file is read
     "read": lambda: hook(sk_indexing, "_read_one", nth=3),
     # every document added, nothing committed
-    "commit": lambda: hook(sk_indexing, "_commit"),
+    "commit": lambda: hook(sk_writing, "commit"),
     # segment files written, no new TOC
     "toc": lambda: hook(whoosh.index.TOC, "write", only_in_commit=True),
     # new TOC written to its temporary name, not renamed

@@ -192,18 +192,18 @@ def test_search_survives_a_rebuild_completed_while_it_runs(pages, monkeypatch):
     """The rebuild completes (and deletes the old generation) right after the search got its
     searcher: the files that searcher needs must already be open, or the search must retry."""
     corpus, index = pages
-    original = Index.searcher
+    original = Index.searcher_state  # what search() asks for its searcher
     fired = []
 
     def searcher_then_rebuild(self):
-        searcher = original(self)
+        state = original(self)
         if not fired:
             fired.append(True)
             build_index([str(corpus)], index, rebuild=True)
-        return searcher
+        return state
 
     with open_index(index) as opened:
-        monkeypatch.setattr(Index, "searcher", searcher_then_rebuild)
+        monkeypatch.setattr(Index, "searcher_state", searcher_then_rebuild)
         results = opened.search("ferry")
     assert fired and _ids(results) == ["ferry.txt"]
     assert [hit.title for hit in results][0].startswith("Harbour Council")

@@ -34,7 +34,7 @@ from whoosh.formats import Positions
 from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from .analysis import TOKEN_PATTERN, NewsFilter, surface_words_of, term_positions
+from ..analysis import TOKEN_PATTERN, NewsFilter, surface_words_of, term_positions
 
 BLOCK_LIMIT = W3Codec()._blocklimit
 """Postings per block, as Whoosh's codec writes them."""

@@ -1,0 +1,325 @@
+"""The read side of the engine: a segment's postings, positions, field lengths and deleted
+documents, its columns, and the state kept per open searcher.
+
+Whoosh's matchers cost about 3 µs a posting through their public methods.
+For Whoosh 2.7's own codec (``W3LeafMatcher``) :class:`Leaf` reads postings
+a block at a time and field lengths as one byte string per segment; any
+other matcher or column type falls back to the public per-posting API, with
+the same results. :func:`hold_files` opens a segment's lazily opened column
+files with the searcher and checks them; :func:`truncated_lengths` finds a
+length column cut short after a search failed; :func:`term_counts` lists a
+field's terms with their document frequencies.
+
+:class:`SearcherState` is searchkit's own object for one open searcher: the
+things computed once per commit (document layout, the BM25F scorer with its
+caches, the raw date column, document frequencies) are kept on it, never on
+Whoosh's searcher. :class:`searchkit.index.Index` makes one when it opens a
+searcher and drops it when the searcher is closed or replaced.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable
+from itertools import accumulate
+from pickle import loads
+from typing import Any
+
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from .. import schema as f
+
+try:  # the fast paths know these classes; without them the public API is used
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher
+    from whoosh.matching.wrappers import FilterMatcher
+except ImportError:  # pragma: no cover - another Whoosh fork
+    LENGTHS_COLUMN = STORED_COLUMN = W3LeafMatcher = FilterMatcher = None
+
+UNDATED_RAW = 2**64 - 1
+"""What Whoosh's date column holds for a document without a date."""
+
+
+class SearcherState:
+    """One open Whoosh searcher and what searchkit computes once for it (a new commit means a
+    new searcher, so a new state). Closing it closes the searcher and drops the caches."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self._made: dict[str, Any] = {}
+
+    def cached(self, name: str, make: Callable[[Any], Any]):
+        """``make(searcher)``, computed on first use and kept while this searcher is open."""
+        value = self._made.get(name)
+        if value is None:
+            value = self._made[name] = make(self.searcher)
+        return value
+
+    @property
+    def dates(self):
+        """The raw date column (Whoosh's datetime ticks; :data:`UNDATED_RAW` where there is no date)."""
+        return self.cached("dates", lambda s: s.reader().column_reader(f.DATE, translate=False))
+
+    def up_to_date(self) -> bool:
+        return self.searcher.up_to_date()
+
+    def close(self) -> None:
+        self._made.clear()
+        self.searcher.close()
+
+
+CACHED_POSTINGS = 4_000_000
+"""Decoded postings kept per searcher (about 8 bytes each): frequent words are decoded once."""
+CACHE_FROM = 256
+"""Posting lists shorter than this are cheap to decode and are not cached."""
+
+
+class Leaf:
+    """One segment: its reader, its first global docnum, and its field length bytes."""
+
+    def __init__(self, reader, offset: int, cache_budget: int = CACHED_POSTINGS):
+        self.reader = reader
+        self.offset = offset
+        self.cache_budget = cache_budget
+        self.deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+        self._lengths: dict[str, bytes | array] = {}
+        self._cache: OrderedDict[tuple[str, str], tuple[array, array]] = OrderedDict()
+        self._cached = 0
+
+    def cached_postings(self, field_name: str, term: str):
+        """:meth:`postings`, through a least-recently-used cache of long posting lists."""
+        key = (field_name, term)
+        found = self._cache.get(key)
+        if found is not None:
+            self._cache.move_to_end(key)
+            return found
+        ids, weights = self.postings(field_name, term)
+        if len(ids) >= CACHE_FROM:
+            found = (array("i", ids), array("f", weights))
+            self._cache[key] = found
+            self._cached += len(ids)
+            while self._cached > self.cache_budget and len(self._cache) > 1:
+                _, (old_ids, _) = self._cache.popitem(last=False)
+                self._cached -= len(old_ids)
+            return found
+        return ids, weights
+
+    def length_bytes(self, field_name: str):
+        """One quantised length byte per document (Whoosh stores lengths that way)."""
+        cached = self._lengths.get(field_name)
+        if cached is None:
+            cached = self._lengths[field_name] = load_lengths(self.reader, field_name)
+        return cached
+
+    def _matcher(self, field_name: str, term: str):
+        """The term's raw posting matcher (deletions are filtered by the callers), or None."""
+        try:
+            matcher = self.reader.postings(field_name, term)
+        except TermNotFound:
+            return None
+        if FilterMatcher is not None and isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+        return matcher
+
+    def postings(self, field_name: str, term: str) -> tuple[list[int], list[float]]:
+        """Local docnums and term frequencies of one term, deleted documents left out."""
+        matcher = self._matcher(field_name, term)
+        if matcher is None:
+            return [], []
+        ids: list[int] = []
+        weights: list[float] = []
+        if W3LeafMatcher is not None and type(matcher) is W3LeafMatcher:
+            while matcher.is_active():
+                if matcher._ids is None:
+                    matcher._read_ids()
+                if matcher._weights is None:
+                    matcher._read_weights()
+                start = matcher._i
+                ids.extend(matcher._ids[start:])
+                weights.extend(matcher._weights[start:])
+                matcher._next_block()
+        else:
+            while matcher.is_active():
+                ids.append(matcher.id())
+                weights.append(matcher.weight())
+                matcher.next()
+        if self.deleted:
+            kept = [(i, w) for i, w in zip(ids, weights, strict=True) if i not in self.deleted]
+            ids = [i for i, _ in kept]
+            weights = [w for _, w in kept]
+        return ids, weights
+
+    def phrase_documents(self, field_name: str, words: list[str]) -> list[int]:
+        """Local docnums whose ``field_name`` holds ``words`` at consecutive positions."""
+        postings = [self.cached_postings(field_name, word)[0] for word in words]
+        if not all(len(ids) for ids in postings):
+            return []
+        candidates = set(min(postings, key=len))
+        for ids in postings:
+            candidates.intersection_update(ids)
+            if not candidates:
+                return []
+        by_word = {word: self.positions(field_name, word, candidates) for word in set(words)}
+        lead, follow = by_word[words[0]], [by_word[word] for word in words[1:]]
+        return [
+            docnum
+            for docnum in candidates
+            if any(all(start + step in after[docnum] for step, after in enumerate(follow, 1)) for start in lead[docnum])
+        ]
+
+    def positions(self, field_name: str, term: str, wanted: set[int]) -> dict[int, frozenset[int]]:
+        """The positions of ``term`` in each of the ``wanted`` local documents that hold it."""
+        matcher = self._matcher(field_name, term)
+        if matcher is None:
+            return {}
+        found: dict[int, frozenset[int]] = {}
+        if W3LeafMatcher is not None and type(matcher) is W3LeafMatcher:
+            while matcher.is_active():
+                if matcher._ids is None:
+                    matcher._read_ids()
+                ids = matcher._ids
+                if not wanted.isdisjoint(ids):
+                    matcher._read_values()
+                    for docnum, value in zip(ids, matcher._values, strict=True):
+                        if docnum in wanted:
+                            found[docnum] = decode_positions(value)
+                matcher._next_block()
+        else:
+            while matcher.is_active():
+                docnum = matcher.id()
+                if docnum in wanted:
+                    found[docnum] = frozenset(matcher.value_as("positions"))
+                matcher.next()
+        return found
+
+
+def documents_with(reader, field_name: str, term: str) -> list[int]:
+    """Global docnums of the live documents holding ``term``, ascending, read a block at a time."""
+    found: list[int] = []
+    for leaf, offset in reader.leaf_readers():
+        ids, _ = Leaf(leaf, offset, 0).postings(field_name, term)
+        found.extend(map(offset.__add__, ids) if offset else ids)
+    return found
+
+
+_COUNT_BYTES = 4
+"""Whoosh's Positions values: a 4-byte count, then the pickled position deltas."""
+_DECODED: dict[bytes, frozenset[int]] = {}
+
+
+def decode_positions(value: bytes) -> frozenset[int]:
+    """The positions of one posting value; the same values recur (a word once, at the start)."""
+    found = _DECODED.get(value)
+    if found is None:
+        if len(_DECODED) > 100_000:
+            _DECODED.clear()
+        found = _DECODED[value] = frozenset(accumulate(loads(value[_COUNT_BYTES:])))
+    return found
+
+
+def load_lengths(reader, field_name: str):
+    count = reader.doc_count_all()
+    perdoc = getattr(reader, "_perdoc", None)
+    if LENGTHS_COLUMN is not None and hasattr(perdoc, "_cached_reader"):
+        column = perdoc._cached_reader(f"_{field_name}_len", LENGTHS_COLUMN)
+        if column is None:  # no document of this segment has the field
+            return bytes(count)
+        raw = getattr(column, "_dbfile", None)
+        if raw is not None and getattr(column, "_typecode", "") == "B" and getattr(column, "_itemsize", 1) == 1:
+            return raw.get(column._basepos, count)
+    return array("B", (length_to_byte(reader.doc_field_length(d, field_name, 0)) for d in range(count)))
+
+
+def hold_files(searcher) -> None:
+    """Open now the column files Whoosh opens on first use (stored fields, field lengths,
+    sort columns), so that a writer deleting a merged segment later cannot pull them away
+    from a running search; raise FileNotFoundError if one is already gone."""
+    for leaf, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if not hasattr(perdoc, "_cached_reader") or STORED_COLUMN is None:
+            return  # another codec: nothing to hold
+        if leaf.doc_count_all() and perdoc._cached_reader("_stored", STORED_COLUMN) is None:
+            raise FileNotFoundError(f"stored fields of segment {leaf.segment().segment_id()}")
+        for name, field_type in leaf.schema.items():
+            if field_type.scorable and leaf.field_length(name):
+                if perdoc._cached_reader(f"_{name}_len", LENGTHS_COLUMN) is None:
+                    raise FileNotFoundError(f"{name} lengths of segment {leaf.segment().segment_id()}")
+            if field_type.column_type and perdoc.has_column(name):
+                column = perdoc.column_reader(name, field_type.column_type)
+                if name == f.DATE:
+                    _check_date_column(leaf, column)
+
+
+DATE_CHECK_DOCS = 64
+"""How many documents from a segment's end :func:`_check_date_column` looks at, at most."""
+
+
+def _check_date_column(leaf, column) -> None:
+    """Raise ValueError when the date column of a segment is cut short.
+
+    Whoosh writes a fixed-width column only up to its last non-default value
+    and reads a missing tail as "no date" without a word, so a truncated date
+    column would silently turn dated documents undated (wrong --sort date,
+    filters and counts). A length that is not a whole number of values is cut
+    short; so is a column that ends before the last document whose stored
+    fields hold a date (looked for among the last :data:`DATE_CHECK_DOCS`).
+    """
+    count, width = getattr(column, "_count", None), getattr(column, "_fixedlen", None)
+    if count is None or not width:
+        return  # another column reader: nothing to check
+    where = f"the date column of segment {leaf.segment().segment_id()} is cut short"
+    length = getattr(leaf._perdoc, "_colfiles", {}).get(f.DATE, (None, None, None))[2]
+    if length is not None and length % width:
+        raise ValueError(where)
+    total = leaf.doc_count_all()
+    for docnum in range(total - 1, max(total - DATE_CHECK_DOCS, 0) - 1, -1):
+        if leaf.stored_fields(docnum).get(f.DATE) is not None:
+            if docnum >= count:
+                raise ValueError(where)
+            return
+
+
+def truncated_lengths(searcher) -> str | None:
+    """Which field-length column of the searcher's segments is cut short, or None.
+
+    Whoosh reads the missing tail of a truncated column as zeros without a
+    word; the sum of the lengths it holds then falls well below the field's
+    total length, which the segment keeps apart. Lengths are stored rounded
+    to one byte, so only a shortfall of more than a fifth counts. Checked
+    only after a search failed: it reads every length.
+    """
+    for leaf, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if not hasattr(perdoc, "_cached_reader") or LENGTHS_COLUMN is None:
+            return None
+        for name, field_type in leaf.schema.items():
+            total = leaf.field_length(name) if field_type.scorable else 0
+            if not total:
+                continue
+            column = perdoc._cached_reader(f"_{name}_len", LENGTHS_COLUMN)
+            held = 0 if column is None else sum(byte_to_length(byte) for byte in _column_bytes(column))
+            if held < 0.8 * total:
+                return f"the {name} lengths of segment {leaf.segment().segment_id()} are cut short"
+    return None
+
+
+def _column_bytes(column):
+    raw = getattr(column, "_dbfile", None)
+    if raw is not None and getattr(column, "_count", None) is not None:
+        return raw.get(column._basepos, column._count)
+    return (length_to_byte(column[docnum]) for docnum in range(len(column)))
+
+
+def term_counts(reader, field_name: str) -> dict[str, int]:
+    """Every term of one field with its document frequency, summed over segments."""
+    counts: dict[str, int] = {}
+    if field_name not in reader.schema:
+        return counts
+    for leaf, _offset in reader.leaf_readers():
+        if field_name not in set(leaf.indexed_field_names()):
+            continue
+        for text, info in leaf.iter_field(field_name):
+            term = text.decode("utf-8")
+            counts[term] = counts.get(term, 0) + info.doc_frequency()
+    return counts

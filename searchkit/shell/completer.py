@@ -36,6 +36,7 @@ from pathlib import Path
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
+from ..suggestions import same_case
 from .lexer import FIELDS
 
 WORD_FIELDS = ("title", "body", "comment", "comments", "text")
@@ -318,15 +319,6 @@ def worker_vocabulary(index_path: str, fresh: bool = False) -> tuple[tuple, tupl
 def worker_suggest_query(index_path: str, query: str) -> str | None:
     """``Index.suggest_query`` with the index (and its word list) opened once per worker."""
     return _worker_index(index_path).suggest_query(query)
-
-
-def same_case(original: str, word: str) -> str:
-    """``word`` written with the capitalisation of ``original``: (Put, putin) -> Putin, (NAT, nato) -> NATO."""
-    if len(original) > 1 and original.isupper():
-        return word.upper()
-    if original[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
 
 
 class ShellCompleter(Completer):

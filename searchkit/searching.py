@@ -612,9 +612,7 @@ def iter_hits(
         return
     state, searcher, parsed, scored = found.state, found.searcher, found.parsed, found.scored
     candidates = found.candidates
-    if scored.scorer is not None:
-        scored.scores, matched = scored.scorer.score(scored.query_terms, count_matches=parsed.tiered)
-        scored.matched = matched if parsed.tiered else None
+    scored.rank_within(candidates, len(candidates), sort)  # the scores search() ranks by, for every hit
     scores = scored.scores
     if sort == "date":
         dates = state.dates

@@ -38,6 +38,13 @@ def test_rows_follow_the_ranking_and_carry_the_export_columns(index):
     assert "<em>" not in record["snippet"] and "wheat" in record["snippet"].lower()
 
 
+def test_a_long_question_is_exported_in_the_order_query_shows_it(index):
+    # long questions are ranked with feedback terms; the export must rank them the same way
+    question = "what are the effects of sanctions on russian energy companies and oil prices"
+    page = [hit.id for hit in index.search(question, scope="articles", limit=10)]
+    assert [row.id for row in index.iter_hits(question, scope="articles")][:10] == page
+
+
 def test_sort_by_date_newest_first_and_undated_last(index):
     rows = list(index.iter_hits("said", scope="articles", sort="date"))
     dates = [row.date for row in rows]

@@ -109,9 +109,7 @@ class Hit:
 
     @cached_property
     def snippet(self) -> Snippet:
-        if self.kind == f.COMMENT_KIND:
-            return make_snippet(self.text, self.terms, width=240, fragments=1)
-        return make_snippet(self.text, self.terms)
+        return _snippet(self.kind, self.text, self.terms)
 
     @cached_property
     def title_snippet(self) -> Snippet:
@@ -484,9 +482,27 @@ def stored_source(stored: dict) -> str:
     return source_location(stored.get(f.SOURCE, ""), stored.get(f.LINE), stored.get(f.OFFSET))
 
 
+def _snippet(kind: str, text: str, terms) -> Snippet:
+    """A hit's snippet: one short fragment of a comment, the usual fragments of an article."""
+    if kind == f.COMMENT_KIND:
+        return make_snippet(text, terms, width=240, fragments=1)
+    return make_snippet(text, terms)
+
+
+def _shown(stored: dict, terms) -> tuple[str, str, str | None, frozenset[str]]:
+    """What a hit shows of a document: its title, its text, its author and the words to highlight.
+
+    A comment shows its article's title and its commenter; an article its byline.
+    """
+    if stored[f.KIND] == f.COMMENT_KIND:
+        return stored.get(f.ARTICLE_TITLE, ""), stored.get(f.COMMENT, ""), stored.get(f.AUTHOR), terms[f.COMMENT]
+    return stored.get(f.TITLE, ""), stored.get(f.BODY, ""), stored.get(f.BYLINE), terms[f.BODY] | terms[f.TITLE]
+
+
 def _hit(state: SearcherState, terms, rank: int, docnum: int, scores, comments_by_article, parsed, matched) -> Hit:
     searcher = state.searcher
     stored = searcher.stored_fields(docnum)
+    title, text, author, shown_terms = _shown(stored, terms)
     if stored[f.KIND] == f.COMMENT_KIND:
         article = searcher.document(**{f.ID_FIELD: stored[f.ARTICLE_ID], f.KIND: f.ARTICLE})
         return Hit(
@@ -494,13 +510,13 @@ def _hit(state: SearcherState, terms, rank: int, docnum: int, scores, comments_b
             id=stored[f.ID_FIELD],
             kind=f.COMMENT_KIND,
             article_id=stored[f.ARTICLE_ID],
-            title=stored.get(f.ARTICLE_TITLE, ""),
+            title=title,
             score=scores[docnum],
-            text=stored.get(f.COMMENT, ""),
-            author=stored.get(f.AUTHOR),
+            text=text,
+            author=author,
             date=stored_date(stored),
             source=stored_source(stored),
-            terms=terms[f.COMMENT],
+            terms=shown_terms,
             url=stored.get(f.URL),
             article_date=stored_date(article) if article else None,
         )
@@ -525,15 +541,15 @@ def _hit(state: SearcherState, terms, rank: int, docnum: int, scores, comments_b
         id=stored[f.ID_FIELD],
         kind=f.ARTICLE,
         article_id=stored[f.ID_FIELD],
-        title=stored.get(f.TITLE, ""),
+        title=title,
         score=scores[docnum],
-        text=stored.get(f.BODY, ""),
-        author=stored.get(f.BYLINE),
+        text=text,
+        author=author,
         date=stored_date(stored),
         source=stored_source(stored),
         comments=comments,
         comment_count=len(under),
-        terms=terms[f.BODY] | terms[f.TITLE],
+        terms=shown_terms,
         url=stored.get(f.URL),
     )
 
@@ -630,14 +646,7 @@ def iter_hits(
 
 
 def _record(stored: dict, score: float, terms) -> HitRecord:
-    if stored[f.KIND] == f.COMMENT_KIND:
-        title = stored.get(f.ARTICLE_TITLE, "")
-        snippet = make_snippet(stored.get(f.COMMENT, ""), terms[f.COMMENT], width=240, fragments=1)
-        author = stored.get(f.AUTHOR)
-    else:
-        title = stored.get(f.TITLE, "")
-        snippet = make_snippet(stored.get(f.BODY, ""), terms[f.BODY] | terms[f.TITLE])
-        author = stored.get(f.BYLINE)
+    title, text, author, shown_terms = _shown(stored, terms)
     return HitRecord(
         id=stored[f.ID_FIELD],
         kind=stored[f.KIND],
@@ -648,7 +657,7 @@ def _record(stored: dict, score: float, terms) -> HitRecord:
         url=stored.get(f.URL),
         source=stored_source(stored),
         score=score,
-        snippet=snippet.text,
+        snippet=_snippet(stored[f.KIND], text, shown_terms).text,
     )
 
 

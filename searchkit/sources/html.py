@@ -34,7 +34,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -368,24 +368,17 @@ def _cut_comment_sections(tree) -> None:
     One pass in Python over the elements: an XPath with a class test per
     name took a third of the time of reading a page.
     """
-    body = tree.find("body")
-    if body is None:
-        return
-    doomed = []
-    for element in body.iter():
-        if not isinstance(element.tag, str):
-            continue
+
+    def doomed(element) -> bool:
         classes = element.get("class")
-        if (
+        return (
             element.get("id") in _SECTION_IDS
             or (classes and not _SECTION_CLASSES.isdisjoint(classes.split()))
             or element.get("itemprop") == "comment"
             or (element.get("itemscope") is not None and "schema.org/Comment" in (element.get("itemtype") or ""))
-        ):
-            doomed.append(element)
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
+        )
+
+    _drop_from_body(tree, doomed, body_too=True)
 
 
 _SMALL_TEXT = 1500
@@ -400,15 +393,10 @@ def _cut_chrome(tree) -> None:
     Forms and elements named for cookies or consent go only when they hold little text: some
     sites wrap the whole page in one ``<form>`` (ASP.NET) or mark a page wrapper ``has-cookie-bar``.
     """
-    body = tree.find("body")
-    if body is None:
-        return
-    doomed = []
-    for element in body.iterdescendants():
-        if not isinstance(element.tag, str):
-            continue
+
+    def doomed(element) -> bool:
         marks = f"{element.get('id') or ''} {element.get('class') or ''}".lower()
-        if (
+        return (
             element.tag == "nav"
             or element.get("role") in ("navigation", "contentinfo")
             or (element.tag == "footer" and not any(up.tag in ("article", "main") for up in element.iterancestors()))
@@ -416,9 +404,20 @@ def _cut_chrome(tree) -> None:
                 (element.tag == "form" or "cookie" in marks or "consent" in marks)
                 and len(element.text_content()) < _SMALL_TEXT
             )
-        ):
-            doomed.append(element)
-    for element in doomed:
+        )
+
+    _drop_from_body(tree, doomed, body_too=False)
+
+
+def _drop_from_body(tree, doomed: Callable[[object], bool], *, body_too: bool) -> None:
+    """Drop every element of the page's ``<body>`` (the body itself too, if ``body_too``) that
+    ``doomed`` picks; all are picked first, so dropping one never hides another from the test."""
+    body = tree.find("body")
+    if body is None:
+        return
+    elements = body.iter() if body_too else body.iterdescendants()
+    picked = [element for element in elements if isinstance(element.tag, str) and doomed(element)]
+    for element in picked:
         if element.getparent() is not None:
             element.drop_tree()
 

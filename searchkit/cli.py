@@ -244,10 +244,10 @@ def _index_counts(report) -> dict | None:
 
     try:
         with open_index(report.index_path) as index:
-            stats = index.stats()
+            articles, comments = index.document_counts()
     except SearchkitError:
         return None
-    return {"articles": stats.articles, "comments": stats.comments, "files": report.files_indexed}
+    return {"articles": articles, "comments": comments, "files": report.files_indexed}
 
 
 color_option = click.option(

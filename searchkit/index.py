@@ -353,13 +353,19 @@ class Index:
 
     # -- reading --------------------------------------------------------
     @_reads
-    def stats(self) -> IndexStats:
+    def document_counts(self) -> tuple[int, int]:
+        """How many articles and comments the index holds: the cheap part of :meth:`stats`."""
         searcher = self.searcher()
-        reader = searcher.reader()
+        return _live_count(searcher, f.ARTICLE), _live_count(searcher, f.COMMENT_KIND)
+
+    @_reads
+    def stats(self) -> IndexStats:
+        reader = self.searcher().reader()
+        articles, comments = self.document_counts()
         return IndexStats(
             path=str(self.path),
-            articles=_live_count(searcher, f.ARTICLE),
-            comments=_live_count(searcher, f.COMMENT_KIND),
+            articles=articles,
+            comments=comments,
             terms=sum(1 for name in f.TEXT_FIELDS for _ in reader.lexicon(name)),
             files=len(IndexState.load(self.path, with_files=True).files),
             size_bytes=sum(entry.stat().st_size for entry in os.scandir(self.path) if entry.is_file()),

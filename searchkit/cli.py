@@ -543,12 +543,11 @@ def stats_command(index_path, output_format):
     Example:
       searchkit stats --format json
     """
-    from . import open_index
     from .errors import SearchkitError
     from .term.render import stats_text
 
     try:
-        with open_index(_resolve_index(index_path)) as index:
+        with _open(index_path) as index:
             stats = index.stats()
     except SearchkitError as error:
         _fail(error)

@@ -13,7 +13,9 @@ SCOPES = ("all", "articles", "comments")
 """``scope``: what a query searches."""
 SORTS = ("relevance", "date")
 """``sort``: result order (``date``: newest first, undated last)."""
-BY_CHOICES = ("month", "year", "day", "author", "kind")
+PERIODS = ("month", "year", "day")
+"""The ``by`` choices that group hits by date (the shell's ``:timeline``)."""
+BY_CHOICES = (*PERIODS, "author", "kind")
 """``Index.count(by=...)``: how hits are grouped."""
 UNDATED_CHOICES = ("include", "exclude")
 """``undated``: whether a date filter keeps documents without a date."""

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import searchkit
+from searchkit.options import PERIODS
 from searchkit.term.color import BOLD, DIM
 from searchkit.term.export import EXPORT_FORMATS, format_for, write_records
 from searchkit.term.pager import page
@@ -484,12 +485,12 @@ def saved_command(state: ShellState, argument: str) -> None:
         state.echo(f"  {name:<{width}}  {entry.query}" + (state.paint(f"  ({described})", DIM) if described else ""))
 
 
-@command("timeline", "[month|year|day]", complete=_complete_choices(("month", "year", "day")))
+@command("timeline", f"[{'|'.join(PERIODS)}]", complete=_complete_choices(PERIODS))
 def timeline_command(state: ShellState, argument: str) -> None:
     """Hits of the current query per month (or year, day): a bar per row, articles and comments apart."""
     by = argument.lower() or "month"
-    if by not in ("month", "year", "day"):
-        state.echo("usage: :timeline [month|year|day]")
+    if by not in PERIODS:
+        state.echo(f"usage: :timeline [{'|'.join(PERIODS)}]")
         return
     counts = state.count(by)
     page(counts_text(counts, state.paint, state.width()), state.out, command=state.pager, size=state.screen_size())

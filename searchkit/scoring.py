@@ -49,6 +49,16 @@ class BM25FParams:
 DEFAULT_PARAMS = BM25FParams()
 
 
+def bm25_idf(documents: int, df: int) -> float:
+    """BM25F's idf of a word held by ``df`` of ``documents`` (Lucene's, never negative)."""
+    return math.log(1 + (documents - df + 0.5) / (df + 0.5))
+
+
+def field_norm(weight: float, b: float, length: float, average: float) -> float:
+    """What one occurrence in a field of ``length`` adds to tf~: w_f / (1 - b + b * len / avglen)."""
+    return weight / (1 - b + b * length / average)
+
+
 CACHED_FREQUENCIES = 1_000_000
 """(docnum, tf~) pairs kept per searcher for frequent words (about 100 bytes each)."""
 
@@ -78,7 +88,7 @@ class BM25F:
             average = self.reader.field_length(field_name) / having if having else 1.0
             b = self.params.b[field_name]
             weight = self.params.weights[field_name]
-            table = [weight / (1 - b + b * byte_to_length(byte) / average) for byte in range(256)]
+            table = [field_norm(weight, b, byte_to_length(byte), average) for byte in range(256)]
             self._norms[field_name] = table
         return table
 
@@ -225,7 +235,7 @@ class QueryTerm:
         """tf~ of each document holding the term (shared: never changed)."""
         self.documents = self.tf.keys()
         df = len(self.tf)
-        self.idf = math.log(1 + (scorer.doc_count - df + 0.5) / (df + 0.5))
+        self.idf = bm25_idf(scorer.doc_count, df)
         self.factor = weight * self.idf * (self.k1 + 1)
         most = scorer.largest_frequency(text, postings)
         self.bound = self.factor * most / (self.k1 + most)

@@ -30,7 +30,7 @@ from . import schema as f
 from .analysis import words_with_terms
 from .errors import OptionError, SearchkitError
 from .options import SIMILAR_SCOPES, check_choice
-from .scoring import DEFAULT_PARAMS
+from .scoring import DEFAULT_PARAMS, bm25_idf, field_norm
 from .searching import Results, _hit, layout_of, scorer_of
 
 KEY_TERMS = 25
@@ -115,16 +115,14 @@ class _Judge:
         """searchkit's BM25F score of a document for the query ``terms`` (see :mod:`searchkit.scoring`)."""
         k1, total = self.params.k1, 0.0
         norms = {
-            name: self.params.weights[name]
-            / (1 - self.params.b[name] + self.params.b[name] * length / self.average[name])
+            name: field_norm(self.params.weights[name], self.params.b[name], length, self.average[name])
             for name, length in profile.lengths.items()
         }
         for term in terms:
             tf = sum(counts[term] * norms[name] for name, counts in profile.fields.items() if term in counts)
             if tf:
                 df = self.df(term)
-                idf = math.log(1 + (self.documents - df + 0.5) / (df + 0.5))
-                total += idf * tf * (k1 + 1) / (k1 + tf)
+                total += bm25_idf(self.documents, df) * tf * (k1 + 1) / (k1 + tf)
         return total
 
 

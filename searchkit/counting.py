@@ -31,7 +31,7 @@ from datetime import date
 from whoosh.util.times import long_to_datetime
 
 from . import schema as f
-from .engine.reading import UNDATED_RAW
+from .engine.columnar import UNDATED_RAW
 from .options import BY_CHOICES, check_choice
 from .searching import Matches, check_options
 
@@ -96,12 +96,13 @@ def count(
     check_options(scope=scope, undated=undated)
     found = Matches(index, query, scope=scope, author=author, since=since, until=until, undated=undated)
     result = Counts(query, by)
-    if found.scored is None or not found.candidates:
+    if found.scored is None or not len(found.candidates):
         return result
-    articles = found.layout.article_set
+    candidates = found.candidates.tolist()
+    articles = frozenset(found.candidates[found.state.arrays.is_article[found.candidates]].tolist())
     keys = _keys(found.state, by, articles)
     rows: dict[str, CountRow] = {}
-    for docnum in found.candidates:
+    for docnum in candidates:
         key = keys(docnum)
         row = rows.get(key)
         if row is None:
@@ -135,7 +136,7 @@ def _keys(state, by: str, articles: frozenset[int]):
     formats = ("%Y-%m-%d", "%Y-%m", "%Y")
 
     def period_of(docnum: int) -> str:
-        raw = dates[docnum]
+        raw = int(dates[docnum])
         if raw == UNDATED_RAW:
             return UNDATED_ROW
         known = max(finest, precisions[docnum] or 0)

@@ -23,16 +23,17 @@ the measurements on SciFact and CISI.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Set
+from dataclasses import replace
+
+import numpy as np
 
 from . import schema as f
 from .analysis import TOKEN_PATTERN, term
 from .query import QUERY_STOP_TERMS
-from .scoring import BM25F, QueryTerm
+from .scoring import BM25F, ScoringTerm, top_documents
 
 _WORD = re.compile(TOKEN_PATTERN)
 
@@ -41,22 +42,22 @@ FEEDBACK_TERMS = 10
 ORIGINAL_WEIGHT = 0.8
 
 
-def expand(scorer: BM25F, query: list[QueryTerm], candidates: Set[int]) -> list[QueryTerm]:
-    """``query`` with RM3 expansion terms from the best of ``candidates`` (``query`` when none match)."""
-    if not query or not candidates:
+def expand(scorer: BM25F, query: list[ScoringTerm], candidates: np.ndarray, scores: np.ndarray, stored_fields):
+    """``query`` with RM3 expansion terms from the best of ``candidates`` by their dense
+    ``scores`` (``query`` when none scores); ``stored_fields(docnum)`` reads a document."""
+    if not query or not len(candidates):
         return query
-    first = scorer.top(query, candidates, FEEDBACK_DOCUMENTS)
-    best = heapq.nlargest(FEEDBACK_DOCUMENTS, first.items(), key=lambda item: (item[1], -item[0]))
+    best = [docnum for docnum in top_documents(candidates, scores, FEEDBACK_DOCUMENTS) if scores[docnum] > 0]
     if not best:
         return query
-    top_score = best[0][1]
+    top_score = scores[best[0]]
     relevance: Counter[str] = Counter()
-    for docnum, score in best:
-        counts = document_terms(scorer, docnum)
+    for docnum in best:
+        counts = document_terms(stored_fields(docnum))
         length = sum(counts.values())
         if not length:
             continue
-        weight = math.exp(score - top_score) / length
+        weight = math.exp(scores[docnum] - top_score) / length
         for word, count in counts.items():
             if word not in QUERY_STOP_TERMS:
                 relevance[word] += weight * count
@@ -66,13 +67,12 @@ def expand(scorer: BM25F, query: list[QueryTerm], candidates: Set[int]) -> list[
         return query
     size = sum(term.weight for term in query)
     added = {word: (1 - ORIGINAL_WEIGHT) * size * weight / total for word, weight in chosen}
-    expanded = [term.reweighted(ORIGINAL_WEIGHT * term.weight + added.pop(term.text, 0.0)) for term in query]
-    return expanded + scorer.query_terms(added)
+    expanded = [replace(term, weight=ORIGINAL_WEIGHT * term.weight + added.pop(term.text, 0.0)) for term in query]
+    return expanded + [ScoringTerm(word, f.TEXT_FIELDS, weight) for word, weight in added.items()]
 
 
-def document_terms(scorer: BM25F, docnum: int) -> Counter[str]:
+def document_terms(stored: dict) -> Counter[str]:
     """The index terms of one document's stored title, body and comment text, with their counts."""
-    stored = scorer.reader.stored_fields(docnum)
     words = Counter(_WORD.findall(" ".join(stored.get(name) or "" for name in (f.TITLE, f.BODY, f.COMMENT))))
     counts: Counter[str] = Counter()
     for word, count in words.items():  # each distinct word analysed once

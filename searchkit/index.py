@@ -34,6 +34,7 @@ from whoosh.query import Term
 
 from . import schema as f
 from .documents import Article, Comment, DocDate, parse_comment_id
+from .engine.columnar import SegmentDamaged
 from .engine.reading import SearcherState, hold_files, term_counts, truncated_lengths
 from .errors import (
     IndexBuildingError,
@@ -251,6 +252,7 @@ class Index:
                 whoosh = whoosh_index.open_dir(str(self.path), indexname=self.state.indexname)
                 searcher = whoosh.searcher()
                 hold_files(searcher)
+                opened = SearcherState(searcher, str(self.path))
             except Exception as exc:  # Whoosh raises many types for files that vanish or are damaged
                 problem = exc
                 time.sleep(0.02 * (attempt + 1))
@@ -264,7 +266,7 @@ class Index:
                 self._state_stamp = _stamp(self.path / STATE_FILE)
                 continue
             self._close_whoosh()
-            self._whoosh, self._searcher_state = whoosh, SearcherState(searcher)
+            self._whoosh, self._searcher_state = whoosh, opened
             self._vocabulary = None  # a commit may have added words
             return
         raise IndexDamagedError(
@@ -595,7 +597,7 @@ class Index:
 def _raised_reading_files(exc: BaseException) -> bool:
     """True when the innermost frame that raised is Whoosh's (reading or decoding an index file),
     or the error is about a file (a segment file deleted or unreadable)."""
-    if isinstance(exc, FileNotFoundError | EOFError):
+    if isinstance(exc, FileNotFoundError | EOFError | SegmentDamaged):
         return True
     frames = traceback.extract_tb(exc.__traceback__)
     ours = os.path.dirname(__file__)

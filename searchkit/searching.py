@@ -26,37 +26,30 @@ fold comments under their articles.
 
 from __future__ import annotations
 
-import heapq
 import time
-from array import array
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from itertools import compress, islice
-from operator import itemgetter
 
-from whoosh.collectors import TimeLimitCollector
-from whoosh.query import Every, MultiTerm, Not, NullQuery, Or, Phrase, Query
-from whoosh.searching import TimeLimit
+import numpy as np
+from whoosh.query import Every, Not, NullQuery, Query
 
 from . import schema as f
 from .documents import DocDate, parse_period, source_location
-from .engine.reading import UNDATED_RAW, SearcherState, documents_with
-from .errors import OptionError, QueryTimeoutError
+from .engine.arrays import EMPTY
+from .engine.columnar import UNDATED_RAW
+from .engine.reading import SearcherState
+from .errors import OptionError
 from .feedback import expand
+from .matching import QueryMatcher, scoring_terms, tier_units
 from .options import SCOPES, SORTS, UNDATED_CHOICES, check_choice
 from .query import ParsedQuery, author_query, date_range, parse_query
-from .scoring import BM25F
+from .scoring import BM25F, ScoringTerm, top_documents
 from .snippets import Snippet, highlight_all, make_snippet
 
 COMMENTS_PER_HIT = 3
-QUERY_SECONDS = 10.0
-"""Queries with syntax scored by Whoosh are stopped after this long (a runaway wildcard)."""
-MAX_EXPANSIONS = 5000
-"""A wildcard or fuzzy term may stand for at most this many words."""
 MAX_HIGHLIGHT_TERMS = 1000
 """A wildcard such as ``a*`` expands to at most this many highlighted terms per leaf."""
 
@@ -141,46 +134,30 @@ class Results:
         return iter(self.hits)
 
 
-class _Layout:
-    """Per-searcher facts: which documents are articles, and each document's article."""
-
-    def __init__(self, searcher):
-        self.articles = documents_with(searcher.reader(), f.KIND, f.ARTICLE)
-        self.article_set = frozenset(self.articles)
-        self.size = searcher.reader().doc_count_all()
-        self.parents = [0] * self.size
-        """docnum -> docnum of its article (an article is its own)."""
-        ends = self.articles[1:] + [self.size] if self.articles else []
-        for start, end in zip(self.articles, ends, strict=True):
-            self.parents[start:end] = [start] * (end - start)
-
-    def comments_under(self, article: int) -> range:
-        """The document numbers of an article's comments (and deleted documents among them)."""
-        index = bisect_right(self.articles, article)
-        end = self.articles[index] if index < len(self.articles) else self.size
-        return range(article + 1, end)
-
-    def fold(self, candidates: set[int]) -> set[int]:
-        """Drop the comments whose article is among the candidates: they show under it."""
-        matched_articles = candidates & self.article_set
-        if not matched_articles:
-            return candidates
-        comments = list(candidates - matched_articles)
-        if not comments:
-            return candidates
-        parents = itemgetter(*comments)(self.parents) if len(comments) > 1 else (self.parents[comments[0]],)
-        unmatched = set(parents) - matched_articles  # articles of comments that stay hits of their own
-        return matched_articles | set(compress(comments, map(unmatched.__contains__, parents)))
-
-
-def layout_of(state: SearcherState) -> _Layout:
-    """The searcher's :class:`_Layout`, made once per searcher."""
-    return state.cached("layout", _Layout)
-
-
 def scorer_of(state: SearcherState) -> BM25F:
     """The searcher's :class:`~searchkit.scoring.BM25F` scorer (and its caches), made once per searcher."""
-    return state.cached("bm25f", lambda searcher: BM25F(searcher.reader()))
+
+    def make(searcher) -> BM25F:
+        reader = searcher.reader()
+        return BM25F(state.arrays, {name: reader.field_length(name) for name in f.TEXT_FIELDS})
+
+    return state.cached("bm25f", make)
+
+
+def matcher_of(state: SearcherState) -> QueryMatcher:
+    """The searcher's :class:`~searchkit.matching.QueryMatcher`, made once per searcher."""
+    return state.cached("matcher", lambda searcher: QueryMatcher(searcher, state.arrays, scorer_of(state)))
+
+
+def fold(arrays, candidates: np.ndarray) -> np.ndarray:
+    """Drop the comments whose article is among the candidates: they show under it."""
+    is_article = arrays.is_article[candidates]
+    articles = candidates[is_article]
+    if not len(articles) or is_article.all():
+        return candidates
+    comments = candidates[~is_article]
+    kept = comments[~np.isin(arrays.parents[comments], articles)]
+    return np.union1d(articles, kept)
 
 
 def search(
@@ -218,24 +195,26 @@ def search(
     parsed, notice = found.parsed, found.parsed.notice
     if found.scored is None:
         return Results(query, 0, [], page, limit, time.perf_counter() - started, notice)
-    state, searcher, layout, scored = found.state, found.searcher, found.layout, found.scored
+    state, searcher, arrays, scored = found.state, found.searcher, found.state.arrays, found.scored
     candidates = found.candidates
     left_out = len(found.undated_left_out)
     if scope == "all":
-        folded = layout.fold(candidates)
+        folded = fold(arrays, candidates)
         if left_out:
-            left_out = len(layout.fold(candidates | found.undated_left_out)) - len(folded)
+            left_out = len(fold(arrays, np.union1d(candidates, found.undated_left_out))) - len(folded)
         candidates = folded
-    scored.rank_within(candidates, page * limit, sort)
-    scores, matched = scored.scores, scored.matched
-    ranked = _rank(state, parsed, scores, matched, candidates, page * limit, sort)
+    scored.rank_within(candidates, sort)
+    ranked = scored.order(candidates, page * limit, sort)[(page - 1) * limit :].tolist()
     terms = _highlight_terms(searcher, parsed.any)
-    comments_by_article = _comments_by_article(layout, scored, ranked[(page - 1) * limit :])
-    hits = [
-        _hit(state, terms, rank, docnum, scores, comments_by_article, parsed, matched)
-        for rank, docnum in enumerate(ranked[(page - 1) * limit :], start=(page - 1) * limit + 1)
-    ]
+    hits = []
+    for rank, docnum in enumerate(ranked, start=(page - 1) * limit + 1):
+        under = scored.comments_under(docnum) if arrays.is_article[docnum] else EMPTY
+        best = scored.order(under, COMMENTS_PER_HIT, "relevance").tolist()
+        shown = [(comment, float(scored.scores[comment])) for comment in best]
+        hits.append(_hit(state, terms, rank, docnum, float(scored.scores[docnum]), shown, len(under)))
     seconds = time.perf_counter() - started
+    notice = "; ".join(filter(None, [notice, *state.notices])) or None
+    state.notices.clear()
     return Results(query, len(candidates), hits, page, limit, seconds, notice, undated_left_out=left_out)
 
 
@@ -256,35 +235,41 @@ class Matches:
 
     The step :func:`search`, :func:`iter_hits` and
     :func:`searchkit.counting.count` share. ``scored`` is None when the query
-    can match nothing; ``candidates`` are document numbers, comments not
-    folded under their articles; ``undated_left_out`` the matches a date
-    filter dropped for having no date.
+    can match nothing; ``candidates`` are document numbers (a sorted array),
+    comments not folded under their articles; ``undated_left_out`` the
+    matches a date filter dropped for having no date.
     """
 
     def __init__(self, index, query: str, *, scope="all", author=None, since=None, until=None, undated="exclude"):
         self.state = state = index.searcher_state()
+        state.arrays.check()
         self.searcher = searcher = state.searcher
         self.parsed = parsed = parse_query(query, searcher.schema)
-        self.layout = layout_of(state)
-        self.candidates: set[int] = set()
-        self.undated_left_out: set[int] = set()
+        self.candidates: np.ndarray = EMPTY
+        self.undated_left_out: np.ndarray = EMPTY
         self.scored: _Scored | None = None
         date_filters = _date_filters(parsed, since, until)
         if parsed.any is NullQuery and not (parsed.date_filter is not None and not parsed.terms):
             return
-        self.scored = _Scored(state, parsed)
-        author_filter = [author_query(author)] if author else []
-        docs = _restrict(searcher, self.layout, set(self.scored.matching), scope, author, author_filter)
-        if date_filters and docs:
-            dates = state.dates
-            undated_docs = {docnum for docnum in docs if dates[docnum] == UNDATED_RAW}
-            docs -= undated_docs
+        matcher = matcher_of(state)
+        self.scored = _Scored(state, parsed, matcher)
+        arrays = state.arrays
+        docs = self.scored.matching
+        if scope == "articles":
+            docs = docs[arrays.is_article[docs]]
+        elif scope == "comments" or author:
+            docs = docs[~arrays.is_article[docs]]
+        if author and len(docs):
+            docs = np.intersect1d(docs, matcher.documents(author_query(author)), assume_unique=True)
+        if date_filters and len(docs):
+            dated = arrays.dates[docs] != np.uint64(UNDATED_RAW)
+            undated_docs, docs = docs[~dated], docs[dated]
             for part in date_filters:
-                if not docs:
+                if not len(docs):
                     break
-                docs &= set(searcher.docs_for_query(part))
+                docs = np.intersect1d(docs, matcher.documents(part), assume_unique=True)
             if undated == "include":
-                docs |= undated_docs
+                docs = np.union1d(docs, undated_docs)
             else:
                 self.undated_left_out = undated_docs
         self.candidates = docs
@@ -310,142 +295,88 @@ def _date_filters(parsed: ParsedQuery, since, until) -> list[Query]:
     return [part for part in (date_range(since, until), parsed.date_filter) if part is not None]
 
 
-def _check_expansions(searcher, query: Query) -> None:
-    """Refuse a wildcard or fuzzy term that stands for too many words.
-
-    Whoosh expands such a term into every matching word before it collects a
-    single document, so the time limit cannot stop ``*a*`` or ``wheat~9`` on
-    a large vocabulary; counting the expansions first can.
-    """
-    reader = searcher.reader()
-    for leaf in query.leaves():
-        if not isinstance(leaf, MultiTerm):
-            continue
-        expanded = leaf.expanded_terms(reader)
-        if sum(1 for _ in islice(expanded, MAX_EXPANSIONS + 1)) > MAX_EXPANSIONS:
-            raise QueryTimeoutError(
-                f"{leaf} matches more than {MAX_EXPANSIONS:,} different words",
-                hint="make the wildcard or fuzzy term more specific (organi* rather than *a*)",
-            )
-
-
 class _Scored:
-    """The documents a query matches, and the scores of those that can rank.
+    """The documents a query matches, their BM25F scores, and the first tier.
 
-    Word queries are scored by :class:`~searchkit.scoring.BM25F`: fully when
-    all-words-first tiers need every document's word count, else with
-    MaxScore, which scores only the documents that can reach the page asked
-    for. A query that is one exact phrase is matched from positions and
-    scored the same way, as its words. Other queries with syntax are scored
-    by Whoosh, every match.
+    Plain words rank by their index terms (repeats weigh more; a long
+    question is expanded by :mod:`searchkit.feedback`); a query with syntax
+    by the terms :func:`~searchkit.matching.scoring_terms` finds in it. For
+    two to five words (or parts of an OR) documents that match every one
+    rank first.
     """
 
-    def __init__(self, state: SearcherState, parsed: ParsedQuery):
-        searcher = state.searcher
+    def __init__(self, state: SearcherState, parsed: ParsedQuery, matcher: QueryMatcher):
+        self.state = state
         self.parsed = parsed
-        self.matched: Counter | None = None
-        self.scorer = None
-        phrase = _phrase(parsed.any) if parsed.terms is None else None
-        words = phrase[0] if phrase is not None else parsed.terms
-        if words is not None and parsed.any is not NullQuery:
-            self.scorer = scorer_of(state)
-            self.query_terms = self.scorer.query_terms(words)
-            self.scores: dict[int, float] = {}
-            if phrase is not None:  # "a phrase": matched from positions, scored as its words
-                self.matching: set[int] = self.scorer.phrase_documents(*phrase)
-            else:
-                self.matching = set().union(*(term.documents for term in self.query_terms))
+        self.scorer = matcher.scorer
+        self.matching = matcher.documents(parsed.any if parsed.any is not NullQuery else Every())
+        if parsed.terms is not None:
+            self.terms = [ScoringTerm(text, f.TEXT_FIELDS, weight) for text, weight in Counter(parsed.terms).items()]
+            units = (
+                [self.scorer.frequencies(term.text, term.fields)[0] for term in self.terms] if parsed.tiered else None
+            )
         else:
-            query = parsed.any if parsed.any is not NullQuery else Every()
-            _check_expansions(searcher, query)
-            collector = TimeLimitCollector(searcher.collector(limit=None), QUERY_SECONDS, use_alarm=False)
-            try:
-                searcher.search_with_collector(query, collector)
-            except TimeLimit:
-                raise QueryTimeoutError(
-                    f"query {parsed.text!r} ran for more than {QUERY_SECONDS:g} s and was stopped",
-                    hint="narrow wildcards (organi* rather than *a*) or fuzzy terms",
-                ) from None
-            self.scores = {hit.docnum: hit.score or 0.0 for hit in collector.results()}
-            self.matching = set(self.scores)
+            self.terms = scoring_terms(parsed.any, state.searcher.reader())
+            parts = tier_units(parsed.any)
+            units = [matcher.documents(part) for part in parts] if parts else None
+        self.first_tier: np.ndarray | None = None
+        if units:
+            held = np.zeros(state.arrays.size, dtype=np.uint8)
+            for docs in units:
+                held[docs] += 1
+            self.first_tier = held == len(units)
+        self.scores = np.zeros(state.arrays.size)
 
-    def rank_within(self, candidates: set[int], count: int, sort: str) -> None:
-        """Compute the scores that ranking ``count`` of ``candidates`` needs."""
-        if self.scorer is None:
-            return
-        if self.parsed.tiered:
-            self.scores, self.matched = self.scorer.score(self.query_terms, count_matches=True)
-        elif sort == "date":
-            self.scores, _ = self.scorer.score(self.query_terms, count_matches=False)
-        else:
-            if self.parsed.verbose:  # a long question: expanded from its best documents
-                self.query_terms = expand(self.scorer, self.query_terms, candidates)
-            self.scores = self.scorer.top(self.query_terms, candidates, count)
+    def rank_within(self, candidates: np.ndarray, sort: str) -> None:
+        """Score the query's terms (a long question: expanded from its best ``candidates`` first)."""
+        scores = self.scorer.scores(self.terms)
+        if self.parsed.verbose and sort == "relevance":
+            expanded = expand(self.scorer, self.terms, candidates, scores, self.state.searcher.stored_fields)
+            if expanded is not self.terms:
+                scores = self.scorer.scores(expanded)
+        self.scores = scores
 
-    def score_of(self, documents: list[int]) -> dict[int, float]:
-        """Exact scores of some matching documents (computed when MaxScore skipped them)."""
-        missing = [docnum for docnum in documents if docnum not in self.scores]
-        if missing and self.scorer is not None:
-            self.scores.update(self.scorer.score_documents(self.query_terms, missing))
-        return {docnum: self.scores[docnum] for docnum in documents}
+    def order(self, candidates: np.ndarray, count: int, sort: str) -> np.ndarray:
+        """The first ``count`` of ``candidates`` in result order."""
+        if not len(candidates) or count <= 0:
+            return EMPTY
+        first = self.first_tier
+        if sort == "date":
+            pool = candidates
+            if first is not None and first[candidates].any():
+                pool = candidates[first[candidates]]
+            return _newest(pool, self.scores, self.state.arrays.dates, count)
+        if first is None:
+            return np.array(top_documents(candidates, self.scores, count), dtype=np.int64)
+        in_first = first[candidates]
+        ranked = top_documents(candidates[in_first], self.scores, count)
+        if len(ranked) < count:
+            ranked += top_documents(candidates[~in_first], self.scores, count - len(ranked))
+        return np.array(ranked, dtype=np.int64)
+
+    def comments_under(self, article: int) -> np.ndarray:
+        """The comments under ``article`` that the query matches."""
+        start, end = self.state.arrays.comments_under(article)
+        low, high = np.searchsorted(self.matching, [start, end])
+        return self.matching[low:high]
 
 
-def _phrase(query: Query) -> tuple[list[str], list[str]] | None:
-    """(words, fields) of a query that is one exact phrase over text fields, else None."""
-    parts = query.subqueries if isinstance(query, Or) else [query]
-    if not parts or not all(isinstance(part, Phrase) for part in parts):
-        return None
-    words = parts[0].words
-    same = all(part.words == words and part.slop == 1 and part.fieldname in f.TEXT_FIELDS for part in parts)
-    return (list(words), [part.fieldname for part in parts]) if same and len(words) > 1 else None
+def _newest(docs: np.ndarray, scores: np.ndarray, dates: np.ndarray, count: int) -> np.ndarray:
+    """The ``count`` newest of ``docs`` (undated last), ties by score, then docnum."""
+    raw = dates[docs]
+    key = np.where(raw != np.uint64(UNDATED_RAW), raw + np.uint64(1), np.uint64(0))  # undated lowest
+    if len(docs) > 4 * count:
+        threshold = np.partition(key, len(key) - count)[len(key) - count]
+        keep = key >= threshold
+        docs, key = docs[keep], key[keep]
+    order = np.lexsort((docs, -scores[docs], ~key))[:count]
+    return docs[order]
 
 
 def _iso(value) -> str | None:
     if value is None or value == "":
         return None
     return value.isoformat() if isinstance(value, date) else str(value)
-
-
-def _restrict(searcher, layout: _Layout, docs: set[int], scope: str, author, filters: list[Query]) -> set[int]:
-    if scope == "articles":
-        docs &= layout.article_set
-    elif scope == "comments" or author:
-        docs -= layout.article_set
-    for query in filters:
-        if not docs:
-            break
-        docs &= set(searcher.docs_for_query(query))
-    return docs
-
-
-def _rank(state: SearcherState, parsed, scores, matched, candidates: set[int], count: int, sort: str) -> list[int]:
-    """The first ``count`` documents of ``candidates`` in result order."""
-    if not candidates:
-        return []
-    if parsed.tiered and matched is not None:
-        words = len(set(parsed.terms))
-        if sort == "date":
-            every_word = {d for d in candidates if matched[d] == words}
-            pool = every_word or candidates
-            dates = state.dates
-            return heapq.nlargest(count, pool, key=lambda d: (date_key(dates[d]), scores[d]))
-        return heapq.nlargest(count, candidates, key=lambda d: (matched[d] == words, scores[d], -d))
-    if sort == "date":
-        dates = state.dates
-        return heapq.nlargest(count, candidates, key=lambda d: (date_key(dates[d]), scores.get(d, 0.0)))
-    return heapq.nlargest(count, candidates.intersection(scores), key=lambda d: (scores[d], -d))
-
-
-def _comments_by_article(layout: _Layout, scored: _Scored, page: list[int]) -> dict[int, list[int]]:
-    """Matching comment documents under each article on the page (their scores made exact)."""
-    grouped = {
-        article: [d for d in layout.comments_under(article) if d in scored.matching]
-        for article in page
-        if article in layout.article_set
-    }
-    for comments in grouped.values():
-        scored.score_of(comments)
-    return grouped
 
 
 def _highlight_terms(searcher, query: Query) -> dict[str, frozenset[str]]:
@@ -499,7 +430,8 @@ def _shown(stored: dict, terms) -> tuple[str, str, str | None, frozenset[str]]:
     return stored.get(f.TITLE, ""), stored.get(f.BODY, ""), stored.get(f.BYLINE), terms[f.BODY] | terms[f.TITLE]
 
 
-def _hit(state: SearcherState, terms, rank: int, docnum: int, scores, comments_by_article, parsed, matched) -> Hit:
+def _hit(state: SearcherState, terms, rank: int, docnum: int, score: float, comments, comment_count: int) -> Hit:
+    """A hit; ``comments`` are the (docnum, score) of the matching comments shown under an article."""
     searcher = state.searcher
     stored = searcher.stored_fields(docnum)
     title, text, author, shown_terms = _shown(stored, terms)
@@ -511,7 +443,7 @@ def _hit(state: SearcherState, terms, rank: int, docnum: int, scores, comments_b
             kind=f.COMMENT_KIND,
             article_id=stored[f.ARTICLE_ID],
             title=title,
-            score=scores[docnum],
+            score=score,
             text=text,
             author=author,
             date=stored_date(stored),
@@ -520,17 +452,15 @@ def _hit(state: SearcherState, terms, rank: int, docnum: int, scores, comments_b
             url=stored.get(f.URL),
             article_date=stored_date(article) if article else None,
         )
-    under = comments_by_article.get(docnum, [])
-    best = _rank(state, parsed, scores, matched, set(under), COMMENTS_PER_HIT, "relevance")
-    comments = []
-    for comment in best:
+    shown = []
+    for comment, comment_score in comments:
         fields = searcher.stored_fields(comment)
-        comments.append(
+        shown.append(
             CommentHit(
                 id=fields[f.ID_FIELD],
                 author=fields.get(f.AUTHOR),
                 text=fields.get(f.COMMENT, ""),
-                score=scores[comment],
+                score=comment_score,
                 position=fields.get(f.POSITION) or 0,
                 terms=terms[f.COMMENT],
                 date=stored_date(fields),
@@ -542,13 +472,13 @@ def _hit(state: SearcherState, terms, rank: int, docnum: int, scores, comments_b
         kind=f.ARTICLE,
         article_id=stored[f.ID_FIELD],
         title=title,
-        score=scores[docnum],
+        score=score,
         text=text,
         author=author,
         date=stored_date(stored),
         source=stored_source(stored),
-        comments=comments,
-        comment_count=len(under),
+        comments=shown,
+        comment_count=comment_count,
         terms=shown_terms,
         url=stored.get(f.URL),
     )
@@ -624,24 +554,15 @@ def iter_hits(
     """
     check_options(scope=scope, sort=sort, undated=undated)
     found = Matches(index, query, scope=scope, author=author, since=since, until=until, undated=undated)
-    if found.scored is None or not found.candidates:
+    if found.scored is None or not len(found.candidates):
         return
-    state, searcher, parsed, scored = found.state, found.searcher, found.parsed, found.scored
-    candidates = found.candidates
-    scored.rank_within(candidates, len(candidates), sort)  # the scores search() ranks by, for every hit
-    scores = scored.scores
-    if sort == "date":
-        dates = state.dates
-        ranked = sorted(candidates, key=lambda d: (date_key(dates[d]), scores.get(d, 0.0)), reverse=True)
-    else:
-        ranked = _rank(state, parsed, scores, scored.matched, candidates, len(candidates), "relevance")
-    # Keep only what the rows need, packed: 12 bytes a hit instead of the sets and dicts of ranking.
-    order = array("q", ranked)
-    order_scores = array("d", [scores.get(docnum, 0.0) for docnum in ranked])
-    ranked = candidates = scores = None  # free them before the rows are made
-    found.candidates, scored.scores, scored.matched, scored.matching = set(), {}, None, set()
+    searcher, parsed, scored = found.searcher, found.parsed, found.scored
+    scored.rank_within(found.candidates, sort)  # the scores search() ranks by, for every hit
+    order = scored.order(found.candidates, len(found.candidates), sort)
+    order_scores = scored.scores[order]
+    found.candidates = scored.scores = scored.matching = scored.first_tier = None  # free them before the rows
     terms = _highlight_terms(searcher, parsed.any)
-    for docnum, score in zip(order, order_scores, strict=True):
+    for docnum, score in zip(order.tolist(), order_scores.tolist(), strict=True):
         yield _record(searcher.stored_fields(docnum), score, terms)
 
 

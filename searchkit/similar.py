@@ -26,12 +26,14 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import schema as f
 from .analysis import words_with_terms
 from .errors import OptionError, SearchkitError
 from .options import SIMILAR_SCOPES, check_choice
-from .scoring import DEFAULT_PARAMS, bm25_idf, field_norm
-from .searching import Results, _hit, layout_of, scorer_of
+from .scoring import DEFAULT_PARAMS, ScoringTerm, bm25_idf, field_norm, top_documents
+from .searching import Results, _hit, fold, scorer_of
 
 KEY_TERMS = 25
 """How many key terms of a document describe it."""
@@ -136,6 +138,7 @@ def similar(index, doc_id: str, *, limit: int = 10, scope: str = "articles") -> 
     if limit < 1:
         raise OptionError("limit must be 1 or more", hint="give --limit 10 or any number from 1")
     state = index.searcher_state()
+    state.arrays.check()
     searcher = state.searcher
     source = searcher.document_number(**{f.ID_FIELD: doc_id})
     if source is None:
@@ -154,15 +157,16 @@ def similar(index, doc_id: str, *, limit: int = 10, scope: str = "articles") -> 
     if not found:
         return done([], 0)
     scorer = scorer_of(state)
-    layout = layout_of(state)
+    arrays = state.arrays
     mine = [term for term, _, _ in found]
-    forward, _ = scorer.score(scorer.query_terms(mine), count_matches=False)
-    candidates = set(forward) - {source}
-    candidates = candidates & layout.article_set if scope == "articles" else layout.fold(candidates)
-    if not candidates:
+    forward = scorer.scores([ScoringTerm(term) for term in mine])
+    holding = np.unique(np.concatenate([scorer.frequencies(term, f.TEXT_FIELDS)[0] for term in mine]))
+    candidates = holding[holding != source]
+    candidates = candidates[arrays.is_article[candidates]] if scope == "articles" else fold(arrays, candidates)
+    if not len(candidates):
         return done([], 0)
     itself = judge.score(mine, profile) or 1.0
-    pool = heapq.nlargest(RERANKED, candidates, key=lambda d: (forward[d], -d))
+    pool = top_documents(candidates, forward, RERANKED)
     scores = {}
     for docnum in pool:
         other = _Profile(searcher.stored_fields(docnum))
@@ -174,7 +178,7 @@ def similar(index, doc_id: str, *, limit: int = 10, scope: str = "articles") -> 
     ranked = heapq.nlargest(limit, pool, key=lambda d: (scores[d], forward[d], -d))
     highlight = frozenset(term for term, _, _ in found)
     terms = {name: highlight for name in f.TEXT_FIELDS}
-    hits = [_hit(state, terms, rank, d, scores, {}, None, None) for rank, d in enumerate(ranked, start=1)]
+    hits = [_hit(state, terms, rank, d, scores[d], [], 0) for rank, d in enumerate(ranked, start=1)]
     return done(hits, len(candidates))
 
 

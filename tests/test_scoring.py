@@ -1,19 +1,21 @@
-"""BM25F scoring: the formula on a hand-made index, MaxScore against exhaustive scoring, long queries and feedback."""
+"""BM25F scoring: the formula on a hand-made index, the array scorer against a per-document one, long queries and feedback."""
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 
+import numpy as np
 import pytest
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from searchkit import build_index, open_index
 from searchkit.analysis import terms
 from searchkit.feedback import ORIGINAL_WEIGHT, expand
 from searchkit.query import parse_query
-from searchkit.schema import build_schema
-from searchkit.scoring import BM25F, BM25FParams
+from searchkit.schema import TEXT_FIELDS, build_schema
+from searchkit.scoring import BM25F, DEFAULT_PARAMS, BM25FParams, ScoringTerm, top_documents
+from searchkit.searching import scorer_of
 
 SCHEMA = build_schema()
 
@@ -34,8 +36,10 @@ def tiny(tmp_path_factory):
 
 def test_bm25f_formula_by_hand(tiny):
     params = BM25FParams()
-    scorer = BM25F(tiny.searcher().reader(), params)
-    scores, _ = scorer.score(scorer.query_terms(terms("ferry")))
+    reader = tiny.searcher().reader()
+    scorer = BM25F(tiny.searcher_state().arrays, {name: reader.field_length(name) for name in TEXT_FIELDS}, params)
+    docs, values = scorer.term_scores(ScoringTerm("ferri"))
+    scores = dict(zip(docs.tolist(), values.tolist(), strict=True))
     # "ferry": title of a (1 of 2 title words), body of a (2 of 5 indexed body words: ferry left ferry came back night -> 6)
     title_lengths = {"a": 2, "b": 2, "c": 1}
     body_lengths = {"a": 6, "b": 5, "c": 3}  # stop words (the, at, near) are not indexed
@@ -49,29 +53,51 @@ def test_bm25f_formula_by_hand(tiny):
     assert score == pytest.approx(idf * tf * (k1 + 1) / (k1 + tf), rel=1e-6)
 
 
+def _scores_document_by_document(reader, query: list[ScoringTerm], params=DEFAULT_PARAMS) -> dict[int, float]:
+    """BM25F from Whoosh's public API, one document at a time: the reference the arrays must equal."""
+    having = {
+        name: sum(1 for d in range(reader.doc_count_all()) if reader.doc_field_length(d, name, 0))
+        for name in TEXT_FIELDS
+    }
+    average = {name: reader.field_length(name) / having[name] for name in TEXT_FIELDS}
+    scores: dict[int, float] = {}
+    for term in query:
+        tf: dict[int, float] = {}
+        for name in term.fields:
+            if (name, term.text) not in reader:
+                continue
+            for docnum, weight in reader.postings(name, term.text).items_as("weight"):
+                length = byte_to_length(length_to_byte(reader.doc_field_length(docnum, name, 0)))
+                norm = params.weights[name] / (1 - params.b[name] + params.b[name] * length / average[name])
+                tf[docnum] = tf.get(docnum, 0.0) + weight * norm
+        idf = math.log(1 + (reader.doc_count() - len(tf) + 0.5) / (len(tf) + 0.5))
+        for docnum, value in tf.items():
+            share = term.weight * idf * value * (params.k1 + 1) / (params.k1 + value)
+            scores[docnum] = scores.get(docnum, 0.0) + share
+    return scores
+
+
 @pytest.mark.parametrize(
     "query",
     [
-        "Why did the ministers meet in Vienna about sanctions and oil prices this week",
-        "farmers wheat harvest exports ships grain record season rain",
-        "who said the summit would change nothing for people in Europe",
+        [ScoringTerm(text) for text in terms("ministers meet in Vienna about sanctions and oil prices")],
+        [ScoringTerm("wheat", weight=2.0), ScoringTerm("harvest"), ScoringTerm("grain", ("title",))],
+        [ScoringTerm("summit", ("comment",)), ScoringTerm("putin", ("title", "body"), 0.5)],
     ],
 )
-def test_maxscore_gives_the_exhaustive_ranking(corpus_index, query):
+def test_array_scores_equal_document_by_document_bm25f(corpus_index, query):
     with open_index(corpus_index) as index:
-        scorer = BM25F(index.searcher().reader())
-        words = terms(query)
-        query_terms = scorer.query_terms(words)
-        everything, _ = scorer.score(query_terms)
+        reader = index.searcher().reader()
+        scorer = scorer_of(index.searcher_state())
+        dense = scorer.scores(query)
+        expected = _scores_document_by_document(reader, query)
+        assert set(np.flatnonzero(dense).tolist()) == set(expected)
+        for docnum, score in expected.items():
+            assert dense[docnum] == pytest.approx(score, rel=1e-9)
+        docs = np.array(sorted(expected), dtype=np.int32)
         for count in (1, 5, 10, 30):
-            pruned = scorer.top(query_terms, set(everything), count)
-            best = heapq.nlargest(count, everything, key=lambda d: (everything[d], -d))
-            assert heapq.nlargest(count, pruned, key=lambda d: (pruned[d], -d)) == best
-            for docnum in best:
-                assert pruned[docnum] == pytest.approx(everything[docnum])
-        some = list(everything)[:7]
-        exact = scorer.score_documents(query_terms, some)
-        assert all(exact[d] == pytest.approx(everything[d]) for d in some)
+            best = sorted(expected, key=lambda d: (-expected[d], d))[:count]
+            assert top_documents(docs, dense, count) == best
 
 
 def test_long_query_ranks_without_its_function_words():
@@ -91,17 +117,22 @@ def test_parenthesised_words_are_plain_words():
 
 
 def test_feedback_adds_words_of_the_best_documents(tiny):
-    scorer = BM25F(tiny.searcher().reader())
-    query = scorer.query_terms(terms("ferry"))
-    candidates = set().union(*(term.documents for term in query))
-    expanded = {term.text: term.weight for term in expand(scorer, query, candidates)}
+    scorer = scorer_of(tiny.searcher_state())
+    query = [ScoringTerm(text) for text in terms("ferry")]
+    candidates = scorer.frequencies("ferri", TEXT_FIELDS)[0]
+    scores = scorer.scores(query)
+    expanded = {
+        term.text: term.weight for term in expand(scorer, query, candidates, scores, tiny.searcher().stored_fields)
+    }
     # the only matching document: "Ferry news" / "The ferry left. The ferry came back at night."
     # P(w|R) over its 8 terms (ferri 3, news, left, came, back, night 1 each): the top 10 is all of them
     assert expanded["ferri"] == pytest.approx(ORIGINAL_WEIGHT + (1 - ORIGINAL_WEIGHT) * 3 / 8)
     assert expanded["night"] == pytest.approx((1 - ORIGINAL_WEIGHT) * 1 / 8)
     assert set(expanded) == {"ferri", "news", "left", "came", "back", "night"}
-    scores = scorer.top(scorer.query_terms(expanded), candidates, 10)
-    assert set(scores) == candidates  # expansion re-ranks the matches, it adds none
+    rescored = scorer.scores([ScoringTerm(text, TEXT_FIELDS, weight) for text, weight in expanded.items()])
+    assert (rescored[candidates] > 0).all()
+    long_question = "ferry services at night, how do harbours run them and who pays"
+    assert tiny.search(long_question).total == len(tiny.search("ferry services night harbours run pays").hits)
 
 
 def test_quotes_around_one_word_are_plain_words():

@@ -20,7 +20,6 @@ searcher and drops it when the searcher is closed or replaced.
 from __future__ import annotations
 
 from array import array
-from collections import OrderedDict
 from collections.abc import Callable
 from itertools import accumulate
 from pickle import loads
@@ -30,6 +29,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .. import schema as f
+from .arrays import IndexArrays
 
 try:  # the fast paths know these classes; without them the public API is used
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher
@@ -37,16 +37,17 @@ try:  # the fast paths know these classes; without them the public API is used
 except ImportError:  # pragma: no cover - another Whoosh fork
     LENGTHS_COLUMN = STORED_COLUMN = W3LeafMatcher = FilterMatcher = None
 
-UNDATED_RAW = 2**64 - 1
-"""What Whoosh's date column holds for a document without a date."""
-
 
 class SearcherState:
-    """One open Whoosh searcher and what searchkit computes once for it (a new commit means a
-    new searcher, so a new state). Closing it closes the searcher and drops the caches."""
+    """One open Whoosh searcher, the columnar copies of its segments (:class:`IndexArrays`) and
+    what searchkit computes once for it (a new commit means a new searcher, so a new state).
+    ``notices`` are one-line messages for the user (a columnar copy rebuilt). Closing it closes
+    the searcher and the copies and drops the caches."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, folder: str):
         self.searcher = searcher
+        self.notices: list[str] = []
+        self.arrays = IndexArrays(searcher.reader(), folder, self.notices.append)
         self._made: dict[str, Any] = {}
 
     def cached(self, name: str, make: Callable[[Any], Any]):
@@ -59,58 +60,23 @@ class SearcherState:
     @property
     def dates(self):
         """The raw date column (Whoosh's datetime ticks; :data:`UNDATED_RAW` where there is no date)."""
-        return self.cached("dates", lambda s: s.reader().column_reader(f.DATE, translate=False))
+        return self.arrays.dates
 
     def up_to_date(self) -> bool:
         return self.searcher.up_to_date()
 
     def close(self) -> None:
         self._made.clear()
+        self.arrays.close()
         self.searcher.close()
 
 
-CACHED_POSTINGS = 4_000_000
-"""Decoded postings kept per searcher (about 8 bytes each): frequent words are decoded once."""
-CACHE_FROM = 256
-"""Posting lists shorter than this are cheap to decode and are not cached."""
-
-
 class Leaf:
-    """One segment: its reader, its first global docnum, and its field length bytes."""
+    """One segment's reader, for what the columnar copy does not hold: word positions."""
 
-    def __init__(self, reader, offset: int, cache_budget: int = CACHED_POSTINGS):
+    def __init__(self, reader, offset: int):
         self.reader = reader
         self.offset = offset
-        self.cache_budget = cache_budget
-        self.deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
-        self._lengths: dict[str, bytes | array] = {}
-        self._cache: OrderedDict[tuple[str, str], tuple[array, array]] = OrderedDict()
-        self._cached = 0
-
-    def cached_postings(self, field_name: str, term: str):
-        """:meth:`postings`, through a least-recently-used cache of long posting lists."""
-        key = (field_name, term)
-        found = self._cache.get(key)
-        if found is not None:
-            self._cache.move_to_end(key)
-            return found
-        ids, weights = self.postings(field_name, term)
-        if len(ids) >= CACHE_FROM:
-            found = (array("i", ids), array("f", weights))
-            self._cache[key] = found
-            self._cached += len(ids)
-            while self._cached > self.cache_budget and len(self._cache) > 1:
-                _, (old_ids, _) = self._cache.popitem(last=False)
-                self._cached -= len(old_ids)
-            return found
-        return ids, weights
-
-    def length_bytes(self, field_name: str):
-        """One quantised length byte per document (Whoosh stores lengths that way)."""
-        cached = self._lengths.get(field_name)
-        if cached is None:
-            cached = self._lengths[field_name] = load_lengths(self.reader, field_name)
-        return cached
 
     def _matcher(self, field_name: str, term: str):
         """The term's raw posting matcher (deletions are filtered by the callers), or None."""
@@ -122,50 +88,15 @@ class Leaf:
             matcher = matcher.child
         return matcher
 
-    def postings(self, field_name: str, term: str) -> tuple[list[int], list[float]]:
-        """Local docnums and term frequencies of one term, deleted documents left out."""
-        matcher = self._matcher(field_name, term)
-        if matcher is None:
-            return [], []
-        ids: list[int] = []
-        weights: list[float] = []
-        if W3LeafMatcher is not None and type(matcher) is W3LeafMatcher:
-            while matcher.is_active():
-                if matcher._ids is None:
-                    matcher._read_ids()
-                if matcher._weights is None:
-                    matcher._read_weights()
-                start = matcher._i
-                ids.extend(matcher._ids[start:])
-                weights.extend(matcher._weights[start:])
-                matcher._next_block()
-        else:
-            while matcher.is_active():
-                ids.append(matcher.id())
-                weights.append(matcher.weight())
-                matcher.next()
-        if self.deleted:
-            kept = [(i, w) for i, w in zip(ids, weights, strict=True) if i not in self.deleted]
-            ids = [i for i, _ in kept]
-            weights = [w for _, w in kept]
-        return ids, weights
-
-    def phrase_documents(self, field_name: str, words: list[str]) -> list[int]:
-        """Local docnums whose ``field_name`` holds ``words`` at consecutive positions."""
-        postings = [self.cached_postings(field_name, word)[0] for word in words]
-        if not all(len(ids) for ids in postings):
-            return []
-        candidates = set(min(postings, key=len))
-        for ids in postings:
-            candidates.intersection_update(ids)
-            if not candidates:
-                return []
+    def consecutive(self, field_name: str, words: list[str], candidates: set[int]) -> list[int]:
+        """The local ``candidates`` whose ``field_name`` holds ``words`` at consecutive positions
+        (the candidates hold every word: only their positions are read)."""
         by_word = {word: self.positions(field_name, word, candidates) for word in set(words)}
         lead, follow = by_word[words[0]], [by_word[word] for word in words[1:]]
         return [
             docnum
             for docnum in candidates
-            if any(all(start + step in after[docnum] for step, after in enumerate(follow, 1)) for start in lead[docnum])
+            if docnum in lead and all(docnum in after for after in follow) and _in_a_row(docnum, lead, follow)
         ]
 
     def positions(self, field_name: str, term: str, wanted: set[int]) -> dict[int, frozenset[int]]:
@@ -192,15 +123,6 @@ class Leaf:
                     found[docnum] = frozenset(matcher.value_as("positions"))
                 matcher.next()
         return found
-
-
-def documents_with(reader, field_name: str, term: str) -> list[int]:
-    """Global docnums of the live documents holding ``term``, ascending, read a block at a time."""
-    found: list[int] = []
-    for leaf, offset in reader.leaf_readers():
-        ids, _ = Leaf(leaf, offset, 0).postings(field_name, term)
-        found.extend(map(offset.__add__, ids) if offset else ids)
-    return found
 
 
 _COUNT_BYTES = 4
@@ -302,6 +224,11 @@ def truncated_lengths(searcher) -> str | None:
             if held < 0.8 * total:
                 return f"the {name} lengths of segment {leaf.segment().segment_id()} are cut short"
     return None
+
+
+def _in_a_row(docnum: int, lead: dict, follow: list[dict]) -> bool:
+    """Whether some position of the first word is followed by each next word, one step at a time."""
+    return any(all(start + step in after[docnum] for step, after in enumerate(follow, 1)) for start in lead[docnum])
 
 
 def _column_bytes(column):

@@ -34,7 +34,17 @@ from whoosh.formats import Positions
 from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from .. import schema as f
 from ..analysis import TOKEN_PATTERN, NewsFilter, surface_words_of, term_positions
+from .columnar import (
+    ARTICLE_CODE,
+    COPY_FIELDS,
+    SCORED_FIELDS,
+    UNDATED_RAW,
+    FieldPostings,
+    segment_file_sizes,
+    write_copy,
+)
 
 BLOCK_LIMIT = W3Codec()._blocklimit
 """Postings per block, as Whoosh's codec writes them."""
@@ -64,6 +74,11 @@ class SegmentBuilder:
         self._lengths: dict[str, list[int]] = {}
         self._text_filters: dict[str, NewsFilter] = {}
         self._cached: dict[str, dict] = {}
+        self._length_bytes = {name: bytearray() for name in SCORED_FIELDS}
+        self._kinds = bytearray()
+        self._parents = array("i")
+        self._dates = array("Q")
+        self._article = 0
         for name, field in schema.items():
             if not field.indexed:
                 continue
@@ -103,13 +118,30 @@ class SegmentBuilder:
             if lengths is not None:
                 length_byte = length_to_byte(length)
                 lengths.append(byte_to_length(length_byte) if length_byte else 0)
+                if name in self._length_bytes:
+                    self._length_bytes[name].append(length_byte)
         perdoc.finish_doc()
         for lengths in self._lengths.values():
             if len(lengths) <= docnum:
                 lengths.append(0)
+        for length_bytes in self._length_bytes.values():
+            if len(length_bytes) <= docnum:
+                length_bytes.append(0)
+        self._add_columns(document, docnum)
         if surface:
             self.words.update(surface)
         self.doc_count += 1
+
+    def _add_columns(self, document: dict, docnum: int) -> None:
+        """The columnar copy's per-document columns: kind, the article's docnum, the raw date."""
+        if document.get(f.KIND) == f.ARTICLE:
+            self._kinds.append(ARTICLE_CODE)
+            self._article = docnum
+        else:
+            self._kinds.append(0)
+        self._parents.append(self._article)
+        date = document.get(f.DATE)
+        self._dates.append(UNDATED_RAW if date is None else self.schema[f.DATE].to_column_value(date))
 
     def _add_text(self, name: str, text: str, docnum: int, surface: set | None) -> int:
         """Postings of a text field, keyed by term (str sorts as its UTF-8 bytes do); returns its length."""
@@ -165,18 +197,37 @@ class SegmentBuilder:
             return None
         self._perdoc.close()
         writer = self._fieldwriter
+        copied: dict[str, FieldPostings] = {}
         for name in sorted(self._postings):
             terms = self._postings[name]
             if not terms:
                 continue
             writer.start_field(name, self.schema[name])
             term_writer = _TermWriter(writer, self._lengths.get(name), name in self._valueless)
+            copy = copied[name] = FieldPostings([], [], []) if name in COPY_FIELDS else None
             for term in sorted(terms):
-                term_writer.write(term.encode("utf-8") if isinstance(term, str) else term, terms[term])
+                encoded = term.encode("utf-8") if isinstance(term, str) else term
+                postings = terms[term]
+                term_writer.write(encoded, postings)
+                if copy is not None:
+                    copy.terms.append(encoded)
+                    copy.docs.append(postings[0])
+                    copy.frequencies.append(postings[1])
             writer.finish_field()
             terms.clear()
         writer.close()
         self.segment.set_doc_count(self.doc_count)
+        write_copy(
+            self.storage.folder,
+            self.segment.segment_id(),
+            self.doc_count,
+            {name: copy for name, copy in copied.items() if copy is not None},
+            self._length_bytes,
+            self._kinds,
+            self._parents,
+            self._dates,
+            segment_file_sizes(self.storage.folder, self.segment.segment_id()),
+        )
         return self.segment
 
     def cancel(self) -> None:

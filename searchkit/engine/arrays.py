@@ -1,0 +1,200 @@
+"""The whole index as arrays: every segment's columnar copy behind global document numbers.
+
+:class:`IndexArrays` is made once per open searcher. It opens the columnar
+copy of each segment (:mod:`.columnar`; one missing, stale or damaged is
+rebuilt from its segment, with a notice), and answers in global document
+numbers (a segment's local number plus the segment's offset), deleted
+documents left out:
+
+- :meth:`IndexArrays.postings`: a term's documents, frequencies and length
+  bytes in one field;
+- the per-document columns ``is_article``, ``parents``, ``dates`` and
+  ``live``, joined over segments when first used;
+- :meth:`IndexArrays.having`: how many documents have a nonzero length in a
+  field (deleted ones included, as Whoosh's field totals are).
+
+Whoosh is touched only through its reader's segment list, deletions and,
+for a rebuild, its public per-posting API.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from functools import cached_property
+
+import numpy as np
+
+from .columnar import (
+    ARTICLE_CODE,
+    UNDATED_RAW,
+    CopyUnusable,
+    SegmentCopy,
+    SegmentDamaged,
+    check_segment_files,
+    copy_from_segment,
+    deleted_in,
+    open_copy,
+    segment_file_sizes,
+)
+
+EMPTY = np.zeros(0, dtype=np.int32)
+
+
+class _Part:
+    """One segment: its copy, its first global document number and its live documents."""
+
+    def __init__(self, copy: SegmentCopy, offset: int, deleted: frozenset[int] | tuple):
+        self.copy = copy
+        self.offset = offset
+        self.size = copy.doc_count
+        self.deleted = None
+        if deleted:
+            self.deleted = np.zeros(self.size, dtype=bool)
+            self.deleted[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = True
+
+
+class IndexArrays:
+    """The columnar copies of a reader's segments, addressed by global document number."""
+
+    def __init__(self, reader, folder: str, notice: Callable[[str], None] | None = None):
+        self.size = reader.doc_count_all()
+        self.live_count = reader.doc_count()
+        self.parts: list[_Part] = []
+        self.damage: SegmentDamaged | None = None
+        for leaf, offset in reader.leaf_readers():
+            if not leaf.doc_count_all() or leaf.segment() is None:  # an empty index's reader
+                continue
+            copy = _open_or_rebuild(leaf, folder, notice)
+            try:
+                check_segment_files(folder, copy)
+            except SegmentDamaged as exc:
+                self.damage = self.damage or exc
+            self.parts.append(_Part(copy, offset, deleted_in(leaf)))
+
+    def check(self) -> None:
+        """Raise :class:`SegmentDamaged` when a segment file changed size since it was written.
+
+        Ranking reads the copy, not the segment, so a damaged segment would go
+        unnoticed until a stored field or a position is read: every search
+        asks first (the index still opens, for what needs no search).
+        """
+        if self.damage is not None:
+            raise self.damage
+
+    def postings(self, field_name: str, term: str) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, int]]:
+        """Per segment holding ``term`` in ``field_name``: (global docnums, frequencies, length bytes), live only."""
+        found = []
+        for part in self.parts:
+            docs, frequencies = part.copy.postings(field_name, term)
+            if not len(docs):
+                continue
+            if part.deleted is not None:
+                keep = ~part.deleted[docs]
+                docs, frequencies = docs[keep], frequencies[keep]
+                if not len(docs):
+                    continue
+            lengths = part.copy.column(f"lengths.{field_name}")[docs] if _has_lengths(part, field_name) else None
+            found.append((docs + part.offset, frequencies, lengths))
+        return found
+
+    def documents(self, field_name: str, term: str) -> np.ndarray:
+        """Global docnums of the live documents holding ``term`` in ``field_name``, ascending."""
+        parts = [docs for docs, _, _ in self.postings(field_name, term)]
+        return np.concatenate(parts) if parts else EMPTY
+
+    def having(self, field_name: str) -> int:
+        """Documents (deleted included) whose ``field_name`` has a nonzero length."""
+        return sum(part.copy.having.get(field_name, 0) for part in self.parts)
+
+    def _joined(self, name: str, convert=None) -> np.ndarray:
+        columns = []
+        for part in self.parts:
+            column = part.copy.column(name)
+            columns.append(convert(column, part) if convert else column)
+        return np.concatenate(columns) if columns else np.zeros(0)
+
+    @cached_property
+    def live(self) -> np.ndarray:
+        """True for every live document."""
+        live = np.ones(self.size, dtype=bool)
+        for part in self.parts:
+            if part.deleted is not None:
+                live[part.offset : part.offset + part.size] = ~part.deleted
+        return live
+
+    @cached_property
+    def live_documents(self) -> np.ndarray:
+        return np.flatnonzero(self.live).astype(np.int32)
+
+    @cached_property
+    def is_article(self) -> np.ndarray:
+        return self._joined("kind") == ARTICLE_CODE if self.parts else np.zeros(0, dtype=bool)
+
+    @cached_property
+    def articles(self) -> np.ndarray:
+        """Global docnums of every article document (deleted ones included), ascending."""
+        return np.flatnonzero(self.is_article).astype(np.int32)
+
+    @cached_property
+    def parents(self) -> np.ndarray:
+        """Each document's article (an article is its own)."""
+        if not self.parts:
+            return EMPTY
+        return self._joined("parent", lambda column, part: column + np.int32(part.offset))
+
+    @cached_property
+    def dates(self) -> np.ndarray:
+        """The raw date column (:data:`UNDATED_RAW` where there is no date)."""
+        if not self.parts:
+            return np.zeros(0, dtype=np.uint64)
+        return self._joined("date")
+
+    def comments_under(self, article: int) -> tuple[int, int]:
+        """The docnum range (start, end) of an article's comments (deleted ones among them)."""
+        articles = self.articles
+        index = int(np.searchsorted(articles, article, side="right"))
+        end = int(articles[index]) if index < len(articles) else self.size
+        return article + 1, end
+
+    def close(self) -> None:
+        for part in self.parts:
+            part.copy.close()
+        self.parts = []
+
+
+def _has_lengths(part: _Part, field_name: str) -> bool:
+    try:
+        part.copy.column(f"lengths.{field_name}")
+    except KeyError:
+        return False
+    return True
+
+
+def _open_or_rebuild(leaf, folder: str, notice) -> SegmentCopy:
+    segment_id = leaf.segment().segment_id()
+    count = leaf.doc_count_all()
+    try:
+        return open_copy(folder, segment_id, count)
+    except CopyUnusable as why:
+        problem = str(why)
+    if not segment_file_sizes(folder, segment_id):  # a writer merged it away meanwhile: open the index again
+        raise FileNotFoundError(f"segment {segment_id} is gone")
+    try:
+        copy_from_segment(leaf, folder)
+        copy = open_copy(folder, segment_id, count)
+        where = "rebuilt from its segment"
+    except OSError:  # a read-only index folder: the copy lives in a temporary file for this search
+        scratch = tempfile.mkdtemp(prefix="searchkit-")
+        copy_from_segment(leaf, scratch)
+        copy = open_copy(scratch, segment_id, count)
+        os.remove(copy.path)
+        os.rmdir(scratch)
+        where = "rebuilt in memory for this search"
+    if notice is not None:
+        notice(f"the columnar copy {problem}: {where}")
+    return copy
+
+
+__all__ = ["IndexArrays", "UNDATED_RAW", "EMPTY"]

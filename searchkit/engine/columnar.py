@@ -1,0 +1,336 @@
+"""The columnar copy of a segment: what ranking needs, as flat arrays read through a memory map.
+
+Beside each Whoosh segment ``MAIN_<id>`` the segment builder writes
+``MAIN_<id>.cols`` (Whoosh's own clean-up deletes it with its segment, since
+it matches Whoosh's segment-file pattern). It holds, for the text fields
+(:data:`COPY_FIELDS`):
+
+- the field's terms, sorted as UTF-8 bytes (one byte blob and its offsets);
+- per term, the document numbers (local to the segment, ascending) and the
+  term frequencies, one flat array each, cut by per-term offsets;
+- per document, the field's length byte (Whoosh's one-byte quantised length);
+
+and per document: ``kind`` (1 for an article), ``parent`` (the local number
+of the document's article; an article is its own) and ``date`` (the raw
+value of Whoosh's date column, :data:`UNDATED_RAW` when there is none).
+Deleted documents are not in the copy: deletions change without the segment
+being rewritten, so they are read from Whoosh at search time.
+
+The file is a fixed magic, the length of a JSON header, the header (what
+arrays there are, their dtype, offset and length; the segment's id and size;
+per field the number of documents with a nonzero length), then the arrays,
+each 64-byte aligned. Nothing is pickled: an index from an untrusted source
+still holds Whoosh's pickled metadata (README), but reading the copy never
+runs code. :func:`open_copy` checks the header, the file's size and every
+offset table; a copy that is missing, stale or damaged raises
+:class:`CopyUnusable` and the caller rebuilds it from the segment with
+:func:`copy_from_segment` (slow: Whoosh's per-posting API), never answering
+from a wrong copy.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import struct
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import schema as f
+
+MAGIC = b"SKCOLS01"
+SUFFIX = ".cols"
+ALIGN = 64
+COPY_FIELDS = (f.TITLE, f.BODY, f.COMMENT, f.AUTHOR)
+"""Fields whose postings the copy holds: the scored text fields, and comment authors for filters."""
+SCORED_FIELDS = (f.TITLE, f.BODY, f.COMMENT)
+"""Fields whose length bytes the copy holds."""
+UNDATED_RAW = 2**64 - 1
+"""What Whoosh's date column holds for a document without a date."""
+ARTICLE_CODE = 1
+
+
+class CopyUnusable(Exception):
+    """The columnar copy of a segment is missing, stale or damaged (it must be rebuilt)."""
+
+
+class SegmentDamaged(Exception):
+    """A segment's files are no longer the size they had when it was written (cut short or replaced)."""
+
+
+def copy_name(segment_id: str) -> str:
+    return segment_id + SUFFIX
+
+
+@dataclass
+class FieldPostings:
+    """One field's postings in one segment, term by term (terms sorted as UTF-8 bytes)."""
+
+    terms: list[bytes]
+    docs: list[np.ndarray]
+    frequencies: list[np.ndarray]
+
+
+def write_copy(
+    folder: str,
+    segment_id: str,
+    doc_count: int,
+    fields: dict[str, FieldPostings],
+    length_bytes: dict[str, bytes | bytearray],
+    kinds: bytes | bytearray,
+    parents: np.ndarray,
+    dates: np.ndarray,
+    segment_files: dict[str, int],
+) -> str:
+    """Write the copy of one segment (to a temporary name, then renamed); returns its file name.
+
+    ``segment_files`` are the sizes of the segment's own files: a search checks
+    them, so a segment file cut short is reported even though ranking no
+    longer reads it."""
+    arrays: dict[str, np.ndarray] = {
+        "kind": np.frombuffer(bytes(kinds), dtype=np.uint8),
+        "parent": np.asarray(parents, dtype=np.int32),
+        "date": np.asarray(dates, dtype=np.uint64),
+    }
+    having = {}
+    for name in SCORED_FIELDS:
+        lengths = np.frombuffer(bytes(length_bytes.get(name) or bytes(doc_count)), dtype=np.uint8)
+        arrays[f"lengths.{name}"] = lengths
+        having[name] = int(np.count_nonzero(lengths))
+    for name, postings in fields.items():
+        encoded = postings.terms
+        term_starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(term) for term in encoded], out=term_starts[1:])
+        starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(docs) for docs in postings.docs], out=starts[1:])
+        arrays[f"terms.{name}"] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        arrays[f"term_starts.{name}"] = term_starts
+        arrays[f"starts.{name}"] = starts
+        arrays[f"docs.{name}"] = _joined(postings.docs, np.int32)
+        arrays[f"tf.{name}"] = _joined(postings.frequencies, np.float32)
+    for name, values in arrays.items():
+        if len(values) != doc_count and name.split(".")[0] in ("kind", "parent", "date", "lengths"):
+            raise ValueError(f"column {name} has {len(values)} values for {doc_count} documents")
+    header = {"segment": segment_id, "docs": doc_count, "having": having, "files": segment_files, "arrays": {}}
+    position = 0
+    for name, values in arrays.items():
+        header["arrays"][name] = [position, values.dtype.str, len(values)]
+        position += _aligned(values.nbytes)
+    encoded_header = json.dumps(header, sort_keys=True).encode("utf-8")
+    start = _aligned(len(MAGIC) + 8 + len(encoded_header))
+    name = copy_name(segment_id)
+    temporary = os.path.join(folder, f".{name}.tmp")
+    with open(temporary, "wb") as out:
+        out.write(MAGIC + struct.pack("<Q", len(encoded_header)) + encoded_header)
+        out.write(bytes(start - out.tell()))
+        for values in arrays.values():
+            out.write(values.tobytes())
+            out.write(bytes(_aligned(values.nbytes) - values.nbytes))
+    os.replace(temporary, os.path.join(folder, name))
+    return name
+
+
+def _joined(parts: list, dtype) -> np.ndarray:
+    """One array of ``parts`` (arrays of 4-byte items: ``array("I")``, ``array("f")`` or numpy)."""
+    return np.frombuffer(b"".join(parts), dtype=dtype) if parts else np.zeros(0, dtype=dtype)
+
+
+def _aligned(size: int) -> int:
+    return -(-size // ALIGN) * ALIGN
+
+
+class SegmentCopy:
+    """The columnar copy of one segment, read through a memory map (only touched pages are read)."""
+
+    def __init__(self, path: str, segment_id: str, doc_count: int):
+        try:
+            with open(path, "rb") as handle:
+                self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except FileNotFoundError:
+            raise CopyUnusable(f"{os.path.basename(path)} is missing") from None
+        except (OSError, ValueError) as exc:  # an empty file cannot be mapped
+            raise CopyUnusable(f"{os.path.basename(path)} cannot be read ({exc})") from None
+        self.path = path
+        self._arrays: dict[str, np.ndarray] = {}
+        self._offsets: dict[str, int] = {}
+        header = self._header(segment_id, doc_count)
+        self.doc_count = doc_count
+        self.having: dict[str, int] = header["having"]
+        self.segment_files: dict[str, int] = header.get("files") or {}
+        self._vocabulary: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _header(self, segment_id: str, doc_count: int) -> dict:
+        data = self._map
+        where = os.path.basename(self.path)
+        if data[: len(MAGIC)] != MAGIC:
+            raise CopyUnusable(f"{where} is not a columnar copy")
+        try:
+            (size,) = struct.unpack("<Q", data[len(MAGIC) : len(MAGIC) + 8])
+            header = json.loads(data[len(MAGIC) + 8 : len(MAGIC) + 8 + size].decode("utf-8"))
+        except (struct.error, ValueError, UnicodeDecodeError):
+            raise CopyUnusable(f"{where} has a damaged header") from None
+        if header.get("segment") != segment_id or header.get("docs") != doc_count:
+            raise CopyUnusable(f"{where} is stale (it describes another segment)")
+        start = _aligned(len(MAGIC) + 8 + size)
+        try:
+            for name, (offset, dtype, length) in header["arrays"].items():
+                dtype = np.dtype(dtype)
+                end = start + offset + length * dtype.itemsize
+                if dtype.hasobject or end > len(data):
+                    raise CopyUnusable(f"{where} is cut short")
+                self._arrays[name] = np.frombuffer(data, dtype=dtype, count=length, offset=start + offset)
+                self._offsets[name] = start + offset
+        except (KeyError, TypeError, ValueError):
+            raise CopyUnusable(f"{where} has a damaged header") from None
+        for name in ("kind", "parent", "date", *(f"lengths.{field}" for field in SCORED_FIELDS)):
+            if len(self._arrays.get(name, ())) != doc_count:
+                raise CopyUnusable(f"{where} lacks the {name} column")
+        for field_name in COPY_FIELDS:
+            if f"docs.{field_name}" not in self._arrays:
+                continue
+            terms, term_starts = self._arrays[f"terms.{field_name}"], self._arrays[f"term_starts.{field_name}"]
+            starts, docs = self._arrays[f"starts.{field_name}"], self._arrays[f"docs.{field_name}"]
+            if (
+                len(starts) != len(term_starts)
+                or term_starts[-1] != len(terms)
+                or starts[-1] != len(docs)
+                or len(self._arrays[f"tf.{field_name}"]) != len(docs)
+                or np.any(np.diff(starts) < 0)
+            ):
+                raise CopyUnusable(f"{where} has damaged {field_name} postings")
+        return header
+
+    def column(self, name: str) -> np.ndarray:
+        """``kind``, ``parent``, ``date`` or ``lengths.<field>``: one value per document."""
+        return self._arrays[name]
+
+    def term_ordinal(self, field_name: str, term: str) -> int:
+        """The term's position in the field's sorted vocabulary, or -1 (binary search on the bytes)."""
+        terms = self._arrays.get(f"terms.{field_name}")
+        if terms is None:
+            return -1
+        starts = self._arrays[f"term_starts.{field_name}"]
+        wanted = term.encode("utf-8")
+        blob, base = self._map, self._offsets[f"terms.{field_name}"]
+        low, high = 0, len(starts) - 1
+        while low < high:
+            middle = (low + high) // 2
+            found = blob[base + int(starts[middle]) : base + int(starts[middle + 1])]
+            if found < wanted:
+                low = middle + 1
+            elif found > wanted:
+                high = middle
+            else:
+                return middle
+        return -1
+
+    def postings(self, field_name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Local document numbers (ascending) and term frequencies of ``term`` in ``field_name``."""
+        ordinal = self.term_ordinal(field_name, term)
+        if ordinal < 0:
+            return _NO_DOCS, _NO_FREQUENCIES
+        starts = self._arrays[f"starts.{field_name}"]
+        first, last = int(starts[ordinal]), int(starts[ordinal + 1])
+        docs = self._arrays[f"docs.{field_name}"][first:last]
+        if len(docs) and (docs[-1] >= self.doc_count or docs[0] < 0):
+            raise CopyUnusable(f"{os.path.basename(self.path)} has a damaged posting list")
+        return docs, self._arrays[f"tf.{field_name}"][first:last]
+
+    def close(self) -> None:
+        self._arrays.clear()
+        try:
+            self._map.close()
+        except BufferError:  # an array still points into the map: the map closes with it
+            pass
+
+
+_NO_DOCS = np.zeros(0, dtype=np.int32)
+_NO_FREQUENCIES = np.zeros(0, dtype=np.float32)
+
+
+def open_copy(folder: str, segment_id: str, doc_count: int) -> SegmentCopy:
+    """The segment's copy; raises :class:`CopyUnusable` when it is missing, stale or damaged."""
+    return SegmentCopy(os.path.join(folder, copy_name(segment_id)), segment_id, doc_count)
+
+
+def segment_file_sizes(folder: str, segment_id: str) -> dict[str, int]:
+    """The sizes of a segment's own files (its columnar copy aside)."""
+    return {
+        entry.name: entry.stat().st_size
+        for entry in os.scandir(folder)
+        if entry.name.startswith(segment_id + ".") and not entry.name.endswith(SUFFIX)
+    }
+
+
+def check_segment_files(folder: str, copy: SegmentCopy) -> None:
+    """Raise :class:`SegmentDamaged` when a file of the copy's segment changed size since it was written."""
+    for name, size in copy.segment_files.items():
+        found = os.stat(os.path.join(folder, name)).st_size  # FileNotFoundError: a writer removed it, open again
+        if found != size:
+            raise SegmentDamaged(f"{name} is {found:,} bytes, {size:,} when it was written")
+
+
+def copy_from_segment(leaf_reader, folder: str | None) -> str | None:
+    """Rebuild a segment's copy from the segment itself through Whoosh's public API.
+
+    Written to ``folder`` when given (returns the file name); this reads every
+    posting one at a time, so it is the slow path for indexes made before the
+    copy existed or whose copy was damaged.
+    """
+    from whoosh.util.numeric import length_to_byte
+
+    segment_id = leaf_reader.segment().segment_id()
+    count = leaf_reader.doc_count_all()
+    fields = {}
+    indexed = set(leaf_reader.indexed_field_names())
+    for name in COPY_FIELDS:
+        if name not in indexed:
+            continue
+        postings = FieldPostings([], [], [])
+        for text, _info in leaf_reader.iter_field(name):
+            text = text.decode("utf-8") if isinstance(text, bytes) else text
+            matcher = leaf_reader.postings(name, text)
+            matcher = getattr(matcher, "child", matcher)  # not the deletion filter: the copy has every document
+            docs, weights = [], []
+            while matcher.is_active():
+                docs.append(matcher.id())
+                weights.append(matcher.weight())
+                matcher.next()
+            postings.terms.append(text.encode("utf-8"))
+            postings.docs.append(np.asarray(docs, dtype=np.int32))
+            postings.frequencies.append(np.asarray(weights, dtype=np.float32))
+        fields[name] = postings
+    lengths = {
+        name: bytes(length_to_byte(leaf_reader.doc_field_length(d, name, 0)) for d in range(count))
+        for name in SCORED_FIELDS
+    }
+    kinds, parents, dates = _document_columns(leaf_reader, count)
+    if folder is None:
+        return None
+    files = segment_file_sizes(leaf_reader.storage().folder, segment_id)
+    return write_copy(folder, segment_id, count, fields, lengths, kinds, parents, dates, files)
+
+
+def _document_columns(leaf_reader, count: int) -> tuple[bytearray, np.ndarray, np.ndarray]:
+    kinds = bytearray(count)
+    parents = np.zeros(count, dtype=np.int32)
+    dates = np.full(count, UNDATED_RAW, dtype=np.uint64)
+    date_field = leaf_reader.schema[f.DATE]
+    article = 0
+    for docnum in range(count):
+        stored = leaf_reader.stored_fields(docnum)
+        if stored.get(f.KIND) == f.ARTICLE:
+            kinds[docnum] = ARTICLE_CODE
+            article = docnum
+        parents[docnum] = article
+        if stored.get(f.DATE) is not None:
+            dates[docnum] = date_field.to_column_value(stored[f.DATE])
+    return kinds, parents, dates
+
+
+def deleted_in(leaf_reader) -> Iterable[int]:
+    """The deleted local document numbers of a segment reader."""
+    return leaf_reader.deleted_docs_set if leaf_reader.has_deletions() else ()

@@ -30,6 +30,13 @@ every run. Measured, in this order:
    with nothing changed, then append a sentence to every 100th file (sorted by path, the
    first one included) and rerun. The files are restored (bytes and mtime) afterwards.
 
+``--baselines-only`` runs only the plain Whoosh and tantivy builds of step 1 and keeps their
+indexes and figures in ``WORK/baselines-<size>.json``; a later ``--reuse-baselines`` run builds
+searchkit and measures everything else, taking the two baseline builds from there (the section
+says so, with the load they were built under). A plain Whoosh build of the large corpus takes half
+an hour, so it can be made once, ahead of the runs that measure searchkit. ``--skip-single-job``
+leaves out the ``searchkit --jobs 1`` build.
+
 ``--reuse-builds`` skips step 1: it keeps the indexes and build figures of the last run on the
 same corpus (the section says so) and measures steps 2 to 4 again, after one untimed ``searchkit
 index`` that undoes in the index the edits of the last run's step 4.
@@ -357,6 +364,8 @@ class Bench:
         runs: int = 10,
         jobs: int = 1,
         reuse_builds: bool = False,
+        reuse_baselines: bool = False,
+        skip_single_job: bool = False,
         skip_whoosh: bool = False,
         skip_tantivy: bool = False,
         command: str = "",
@@ -375,6 +384,8 @@ class Bench:
         self.runs = runs
         self.jobs = jobs
         self.reuse_builds = reuse_builds
+        self.reuse_baselines = reuse_baselines
+        self.skip_single_job = skip_single_job
         self.skip = {"plain Whoosh": skip_whoosh, "tantivy": skip_tantivy}
         self.log = log or (lambda message: print(message, file=sys.stderr, flush=True))
         self.env = dict(
@@ -405,9 +416,12 @@ class Bench:
         if self.reuse_builds:
             self.results["builds"] = self.earlier_builds()
         else:
+            keep = {self.dirs["plain Whoosh"], self.dirs["tantivy"]} if self.reuse_baselines else set()
             if self.indexes.exists():
-                shutil.rmtree(self.indexes)
-            self.indexes.mkdir(parents=True)
+                for entry in self.indexes.iterdir():
+                    if entry not in keep:
+                        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+            self.indexes.mkdir(parents=True, exist_ok=True)
             self.results["builds"] = self.builds()
         self.results["queries"] = self.query_latency()
         self.results["oneshot"] = self.oneshot()
@@ -416,15 +430,54 @@ class Bench:
         return self.results
 
     # -- 1. full builds ----------------------------------------------------------------------
-    def builds(self) -> dict:
+    def baselines_path(self) -> Path:
+        return self.work / f"baselines-{section_key(self.results['label'])}.json"
+
+    def baselines_only(self) -> dict:
+        """``--baselines-only``: build plain Whoosh and tantivy, keep their figures for a later run."""
+        self.results["corpus"] = corpus_facts(self.corpus)
+        self.indexes.mkdir(parents=True, exist_ok=True)
         builds = {}
-        plan = [
+        for name, command in self.plan()[2:]:
+            shutil.rmtree(self.index_dir(name), ignore_errors=True)
+            self.log(f"full build: {name} ...")
+            builds[name] = self.build(name, [str(part) for part in command])
+            self.log(f"  {describe_build(builds[name])}")
+        self.results["builds"] = builds
+        self.results["load_after"] = load_average()
+        self.baselines_path().write_text(json.dumps(self.results, indent=1), encoding="utf-8")
+        return self.results
+
+    def plan(self) -> list[tuple[str, list]]:
+        return [
             ("searchkit", self.index_command("searchkit")),
             (f"searchkit --jobs {self.jobs}", self.index_command(f"searchkit --jobs {self.jobs}", self.jobs)),
             ("plain Whoosh", worker_command("build-whoosh", self.corpus, self.index_dir("plain Whoosh"))),
             ("tantivy", worker_command("build-tantivy", self.corpus, self.index_dir("tantivy"))),
         ]
-        for name, command in plan:
+
+    def earlier_baselines(self) -> dict:
+        """``--reuse-baselines``: the plain Whoosh and tantivy builds of the last ``--baselines-only`` run."""
+        path = self.baselines_path()
+        try:
+            earlier = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"--reuse-baselines: no baseline builds in {path} ({exc})") from None
+        if earlier.get("corpus", {}).get("bytes") != self.results["corpus"].get("bytes"):
+            raise SystemExit(f"--reuse-baselines: {path} is about another corpus")
+        self.results["baselines_from"] = {key: earlier.get(key) for key in ("date", "load_before", "load_after")}
+        return earlier["builds"]
+
+    def builds(self) -> dict:
+        builds = {}
+        earlier = self.earlier_baselines() if self.reuse_baselines else {}
+        for name, command in self.plan():
+            if name in earlier:
+                builds[name] = earlier[name]
+                continue
+            if name.startswith("searchkit --jobs") and self.skip_single_job:
+                builds[name] = {"error": "skipped (--skip-single-job)"}
+                continue
             reason = self.unavailable(name)
             if reason:
                 builds[name] = {"error": reason}
@@ -878,6 +931,13 @@ def render(results: dict) -> str:
             f"(searchkit git {ev.get('git') or '?'}, load before {fmt_load(earlier.get('load_before'))}); "
             "queries, one-shot commands and updates measured in this run"
         )
+    baselines = results.get("baselines_from")
+    if baselines:
+        out.append(
+            f"- The plain Whoosh and tantivy builds (`--reuse-baselines`) were made on {baselines.get('date')} "
+            f"(load {fmt_load(baselines.get('load_before'))} before, {fmt_load(baselines.get('load_after'))} after): "
+            "their build times are from that run, everything else is measured in this one"
+        )
     out += [
         "",
         "### Goals",
@@ -1106,6 +1166,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep the indexes and build figures of the last run on this corpus; measure the rest again",
     )
+    parser.add_argument(
+        "--baselines-only", action="store_true", help="only build plain Whoosh and tantivy, for --reuse-baselines"
+    )
+    parser.add_argument(
+        "--reuse-baselines",
+        action="store_true",
+        help="take the plain Whoosh and tantivy builds from the last --baselines-only run; build searchkit",
+    )
+    parser.add_argument("--skip-single-job", action="store_true", help="leave out the searchkit --jobs 1 build")
     parser.add_argument("--skip-whoosh", action="store_true", help="do not measure plain Whoosh")
     parser.add_argument("--skip-tantivy", action="store_true", help="do not measure tantivy")
     parser.add_argument(
@@ -1138,11 +1207,17 @@ def main(argv: list[str] | None = None) -> int:
         runs=args.runs,
         jobs=args.jobs,
         reuse_builds=args.reuse_builds,
+        reuse_baselines=args.reuse_baselines,
+        skip_single_job=args.skip_single_job,
         skip_whoosh=args.skip_whoosh,
         skip_tantivy=args.skip_tantivy,
         command=command.strip(),
         log=log,
     )
+    if args.baselines_only:
+        bench.baselines_only()
+        log(f"baseline builds kept in {bench.baselines_path()}")
+        return 0
     results = bench.run()
     text = render(results)
     (work / f"results-{section_key(label)}.json").write_text(json.dumps(results, indent=1), encoding="utf-8")

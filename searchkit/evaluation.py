@@ -3,8 +3,8 @@
 A collection folder holds ``corpus.jsonl``, ``queries.jsonl`` and
 ``qrels/test.tsv`` (``query-id``, ``corpus-id``, ``score``; graded, 0 = not
 relevant). :func:`evaluate` indexes the corpus, runs every judged query
-through :meth:`searchkit.Index.search` with its default options (the path
-``searchkit query`` takes), and scores the rankings.
+through :meth:`searchkit.Index.ranking` (the order ``searchkit query`` gives
+with its default options, ids and scores only) and scores the rankings.
 
 The metrics are implemented here (no extra dependency) and tested against
 hand-computed values; they follow trec_eval and ir_measures:
@@ -192,9 +192,9 @@ def evaluate(
         with open_index(target) as index:
             for done, (query_id, text) in enumerate(collection.queries.items(), start=1):
                 began = time.perf_counter()
-                results = index.search(text, limit=100)
+                results = index.ranking(text, limit=100)
                 elapsed = (time.perf_counter() - began) * 1000
-                ranked = [hit.id for hit in results.hits]
+                ranked = [found for found, _ in results]
                 judged = collection.qrels[query_id]
                 scores.append(
                     QueryScore(
@@ -205,8 +205,8 @@ def evaluate(
                         mrr=mrr_at_k(ranked, judged, 10),
                         milliseconds=elapsed,
                         relevant=sum(1 for grade in judged.values() if grade > 0),
-                        found=results.total,
-                        ranking=[(hit.id, hit.score) for hit in results.hits],
+                        found=len(results),
+                        ranking=results,
                     )
                 )
                 if query_progress:

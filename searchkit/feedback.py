@@ -24,43 +24,37 @@ the measurements on SciFact and CISI.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import replace
 
 import numpy as np
 
 from . import schema as f
-from .analysis import TOKEN_PATTERN, term
 from .query import QUERY_STOP_TERMS
 from .scoring import BM25F, ScoringTerm, top_documents
-
-_WORD = re.compile(TOKEN_PATTERN)
 
 FEEDBACK_DOCUMENTS = 10
 FEEDBACK_TERMS = 10
 ORIGINAL_WEIGHT = 0.8
 
 
-def expand(scorer: BM25F, query: list[ScoringTerm], candidates: np.ndarray, scores: np.ndarray, stored_fields):
+def expand(scorer: BM25F, query: list[ScoringTerm], candidates: np.ndarray, scores: np.ndarray):
     """``query`` with RM3 expansion terms from the best of ``candidates`` by their dense
-    ``scores`` (``query`` when none scores); ``stored_fields(docnum)`` reads a document."""
+    ``scores`` (``query`` when none scores)."""
     if not query or not len(candidates):
         return query
     best = [docnum for docnum in top_documents(candidates, scores, FEEDBACK_DOCUMENTS) if scores[docnum] > 0]
     if not best:
         return query
     top_score = scores[best[0]]
-    relevance: Counter[str] = Counter()
-    for docnum in best:
-        counts = document_terms(stored_fields(docnum))
-        length = sum(counts.values())
-        if not length:
-            continue
-        weight = math.exp(scores[docnum] - top_score) / length
-        for word, count in counts.items():
-            if word not in QUERY_STOP_TERMS:
-                relevance[word] += weight * count
+    arrays = scorer.arrays
+    lengths = [arrays.document_length(docnum, f.TEXT_FIELDS) for docnum in best]
+    weights = [math.exp(scores[d] - top_score) / length for d, length in zip(best, lengths, strict=True) if length]
+    relevance = Counter(
+        arrays.weighted_terms([d for d, n in zip(best, lengths, strict=True) if n], weights, f.TEXT_FIELDS)
+    )
+    for word in QUERY_STOP_TERMS.intersection(relevance):
+        del relevance[word]
     chosen = relevance.most_common(FEEDBACK_TERMS)
     total = sum(weight for _, weight in chosen)
     if not total:
@@ -69,14 +63,3 @@ def expand(scorer: BM25F, query: list[ScoringTerm], candidates: np.ndarray, scor
     added = {word: (1 - ORIGINAL_WEIGHT) * size * weight / total for word, weight in chosen}
     expanded = [replace(term, weight=ORIGINAL_WEIGHT * term.weight + added.pop(term.text, 0.0)) for term in query]
     return expanded + [ScoringTerm(word, f.TEXT_FIELDS, weight) for word, weight in added.items()]
-
-
-def document_terms(stored: dict) -> Counter[str]:
-    """The index terms of one document's stored title, body and comment text, with their counts."""
-    words = Counter(_WORD.findall(" ".join(stored.get(name) or "" for name in (f.TITLE, f.BODY, f.COMMENT))))
-    counts: Counter[str] = Counter()
-    for word, count in words.items():  # each distinct word analysed once
-        found = term(word)
-        if found:
-            counts[found] += count
-    return counts

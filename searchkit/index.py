@@ -517,6 +517,14 @@ class Index:
                 undated=undated,
             )
 
+    def ranking(self, query: str, *, limit: int = 10, **options) -> list[tuple[str, float]]:
+        """The ids and scores of the first ``limit`` hits, in :meth:`search`'s order, and nothing
+        else (no stored field read); options as :meth:`search`'s. See :func:`searchkit.searching.ranking`."""
+        from .searching import ranking
+
+        with self._reading():
+            return ranking(self, query, limit=limit, **options)
+
     def iter_hits(
         self,
         query: str,

@@ -70,7 +70,7 @@ class QueryMatcher:
         if isinstance(query, Term):
             return self.term_documents(query.fieldname, query.text)
         if isinstance(query, Or):
-            return _union([self.documents(part) for part in query.subqueries])
+            return union([self.documents(part) for part in query.subqueries], self.arrays.size)
         if isinstance(query, And):
             return self._and(query.subqueries)
         if isinstance(query, AndNot):
@@ -86,7 +86,8 @@ class QueryMatcher:
         if isinstance(query, DateRange) and query.fieldname == f.DATE:
             return self._dates_between(query)
         if isinstance(query, MultiTerm) and query.fieldname in COPY_FIELDS:
-            return _union([self.term_documents(name, text) for name, text in expand(query, self.reader)])
+            words = expand(query, self.reader)
+            return union([self.term_documents(name, text) for name, text in words], self.arrays.size)
         return self._by_whoosh(query)
 
     def term_documents(self, field_name: str, text) -> np.ndarray:
@@ -237,13 +238,24 @@ def _leaf_key(part: Query):
     return None
 
 
-def _union(parts: list[np.ndarray]) -> np.ndarray:
+def union(parts: list[np.ndarray], size: int) -> np.ndarray:
+    """The sorted union of sorted docnum arrays below ``size``: a sort when they are short,
+    a mask over every document when they are long (linear, where a sort is not)."""
     parts = [part for part in parts if len(part)]
     if not parts:
         return EMPTY
     if len(parts) == 1:
         return parts[0]
-    return np.unique(np.concatenate(parts))
+    if sum(len(part) for part in parts) * DENSE_FROM < size:
+        return np.unique(np.concatenate(parts))
+    held = np.zeros(size, dtype=bool)
+    for part in parts:
+        held[part] = True
+    return np.flatnonzero(held).astype(np.int32)
+
+
+DENSE_FROM = 32
+"""Unions of more than one docnum in this many are made with a mask over every document."""
 
 
 def _difference(docs: np.ndarray, drop: np.ndarray) -> np.ndarray:
@@ -252,4 +264,4 @@ def _difference(docs: np.ndarray, drop: np.ndarray) -> np.ndarray:
     return docs[~np.isin(docs, drop, assume_unique=True)]
 
 
-__all__ = ["QueryMatcher", "scoring_terms", "tier_units", "expand", "MAX_EXPANSIONS"]
+__all__ = ["union", "QueryMatcher", "scoring_terms", "tier_units", "expand", "MAX_EXPANSIONS"]

@@ -70,9 +70,9 @@ class ScoringTerm:
 
 
 CACHED_FREQUENCIES = 4_000_000
-"""tf~ values kept per searcher for frequent terms (12 bytes each with their docnums)."""
-CACHE_FROM = 256
-"""Terms held by fewer documents than this are cheap to gather and are not cached."""
+"""tf~ values kept per searcher (12 bytes each with their docnums), least recently used first out."""
+CACHED_TERMS = 50_000
+"""At most this many terms' tf~ arrays are kept per searcher."""
 
 
 class BM25F:
@@ -112,18 +112,23 @@ class BM25F:
             found = (EMPTY, np.zeros(0))
         elif len(ids) == 1:
             found = (ids[0], values[0])
+        elif sum(len(part) for part in ids) * 32 >= self.arrays.size:  # long: add up in one dense array
+            total = np.zeros(self.arrays.size)
+            for docs, part in zip(ids, values, strict=True):
+                total[docs] += part  # docnums are distinct within one field of one segment
+            docs = np.flatnonzero(total).astype(np.int32)
+            found = (docs, total[docs])
         else:
             docs, values = np.concatenate(ids), np.concatenate(values)
             if len(fields) > 1:  # the same document in several fields: add them up
                 docs, where = np.unique(docs, return_inverse=True)
                 values = np.bincount(where, weights=values, minlength=len(docs))
             found = (docs, values)
-        if len(found[0]) >= CACHE_FROM:
-            self._cache[key] = found
-            self._cached += len(found[0])
-            while self._cached > CACHED_FREQUENCIES and len(self._cache) > 1:
-                _, (old, _) = self._cache.popitem(last=False)
-                self._cached -= len(old)
+        self._cache[key] = found  # matching, tiers and scoring of one query all ask for it
+        self._cached += len(found[0])
+        while (self._cached > CACHED_FREQUENCIES or len(self._cache) > CACHED_TERMS) and len(self._cache) > 1:
+            _, (old, _) = self._cache.popitem(last=False)
+            self._cached -= len(old)
         return found
 
     def term_scores(self, term: ScoringTerm) -> tuple[np.ndarray, np.ndarray]:

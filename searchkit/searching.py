@@ -26,6 +26,7 @@ fold comments under their articles.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -43,9 +44,9 @@ from .engine.columnar import UNDATED_RAW
 from .engine.reading import SearcherState
 from .errors import OptionError
 from .feedback import expand
-from .matching import QueryMatcher, scoring_terms, tier_units
+from .matching import QueryMatcher, scoring_terms, tier_units, union
 from .options import SCOPES, SORTS, UNDATED_CHOICES, check_choice
-from .query import ParsedQuery, author_query, date_range, parse_query
+from .query import ParsedQuery, author_query, date_range, parse_query, word_terms
 from .scoring import BM25F, ScoringTerm, top_documents
 from .snippets import Snippet, highlight_all, make_snippet
 
@@ -195,20 +196,14 @@ def search(
     parsed, notice = found.parsed, found.parsed.notice
     if found.scored is None:
         return Results(query, 0, [], page, limit, time.perf_counter() - started, notice)
-    state, searcher, arrays, scored = found.state, found.searcher, found.state.arrays, found.scored
-    candidates = found.candidates
-    left_out = len(found.undated_left_out)
-    if scope == "all":
-        folded = fold(arrays, candidates)
-        if left_out:
-            left_out = len(fold(arrays, np.union1d(candidates, found.undated_left_out))) - len(folded)
-        candidates = folded
+    state, searcher, scored = found.state, found.searcher, found.scored
+    candidates, left_out = found.hits(scope)
     scored.rank_within(candidates, sort)
     ranked = scored.order(candidates, page * limit, sort)[(page - 1) * limit :].tolist()
     terms = _highlight_terms(searcher, parsed.any)
     hits = []
-    for rank, docnum in enumerate(ranked, start=(page - 1) * limit + 1):
-        under = scored.comments_under(docnum) if arrays.is_article[docnum] else EMPTY
+    comments = scored.comments_under(np.array(ranked, dtype=np.int64))
+    for rank, docnum, under in zip(itertools.count((page - 1) * limit + 1), ranked, comments, strict=False):
         best = scored.order(under, COMMENTS_PER_HIT, "relevance").tolist()
         shown = [(comment, float(scored.scores[comment])) for comment in best]
         hits.append(_hit(state, terms, rank, docnum, float(scored.scores[docnum]), shown, len(under)))
@@ -216,6 +211,37 @@ def search(
     notice = "; ".join(filter(None, [notice, *state.notices])) or None
     state.notices.clear()
     return Results(query, len(candidates), hits, page, limit, seconds, notice, undated_left_out=left_out)
+
+
+def ranking(
+    index,
+    query: str,
+    *,
+    scope: str = "all",
+    sort: str = "relevance",
+    limit: int = 10,
+    author: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    undated: str = "exclude",
+) -> list[tuple[str, float]]:
+    """The ids and scores of the first ``limit`` hits :func:`search` gives, in its order.
+
+    Only the order: no stored field is read and no snippet made, so this is
+    what to call when the ids are all that is needed (``searchkit eval``, a
+    script joining hits with its own data). Options as in :func:`search`.
+    """
+    check_options(scope=scope, sort=sort, undated=undated)
+    if limit < 1:
+        raise OptionError("limit must be 1 or more", hint="give --limit 10 or any number from 1")
+    found = Matches(index, query, scope=scope, author=author, since=since, until=until, undated=undated)
+    if found.scored is None:
+        return []
+    candidates, _ = found.hits(scope)
+    found.scored.rank_within(candidates, sort)
+    ranked = found.scored.order(candidates, limit, sort).tolist()
+    arrays, scores = found.state.arrays, found.scored.scores
+    return [(arrays.document_id(docnum), float(scores[docnum])) for docnum in ranked]
 
 
 def check_options(*, scope: str = "all", sort: str = "relevance", undated: str = "exclude") -> None:
@@ -274,6 +300,18 @@ class Matches:
                 self.undated_left_out = undated_docs
         self.candidates = docs
 
+    def hits(self, scope: str) -> tuple[np.ndarray, int]:
+        """The documents that are hits of their own (``scope="all"``: comments folded under
+        matching articles), and how many hits the date filter left out for having no date."""
+        left_out = len(self.undated_left_out)
+        if scope != "all":
+            return self.candidates, left_out
+        arrays = self.state.arrays
+        folded = fold(arrays, self.candidates)
+        if left_out:
+            left_out = len(fold(arrays, np.union1d(self.candidates, self.undated_left_out))) - len(folded)
+        return folded, left_out
+
 
 def _date_filters(parsed: ParsedQuery, since, until) -> list[Query]:
     since, until = _iso(since), _iso(until)
@@ -309,7 +347,12 @@ class _Scored:
         self.state = state
         self.parsed = parsed
         self.scorer = matcher.scorer
-        self.matching = matcher.documents(parsed.any if parsed.any is not NullQuery else Every())
+        if parsed.terms is not None:  # plain words: any of them in any text field
+            words = dict.fromkeys(word_terms(parsed.words))
+            docs = [self.scorer.frequencies(text, f.TEXT_FIELDS)[0] for text in words]
+            self.matching = union(docs, state.arrays.size)
+        else:
+            self.matching = matcher.documents(parsed.any if parsed.any is not NullQuery else Every())
         if parsed.terms is not None:
             self.terms = [ScoringTerm(text, f.TEXT_FIELDS, weight) for text, weight in Counter(parsed.terms).items()]
             units = (
@@ -331,7 +374,7 @@ class _Scored:
         """Score the query's terms (a long question: expanded from its best ``candidates`` first)."""
         scores = self.scorer.scores(self.terms)
         if self.parsed.verbose and sort == "relevance":
-            expanded = expand(self.scorer, self.terms, candidates, scores, self.state.searcher.stored_fields)
+            expanded = expand(self.scorer, self.terms, candidates, scores)
             if expanded is not self.terms:
                 scores = self.scorer.scores(expanded)
         self.scores = scores
@@ -354,11 +397,20 @@ class _Scored:
             ranked += top_documents(candidates[~in_first], self.scores, count - len(ranked))
         return np.array(ranked, dtype=np.int64)
 
-    def comments_under(self, article: int) -> np.ndarray:
-        """The comments under ``article`` that the query matches."""
-        start, end = self.state.arrays.comments_under(article)
-        low, high = np.searchsorted(self.matching, [start, end])
-        return self.matching[low:high]
+    def comments_under(self, page: np.ndarray) -> list[np.ndarray]:
+        """For each document of ``page``, the comments under it that the query matches (none under a comment)."""
+        arrays = self.state.arrays
+        articles = arrays.articles
+        if not len(page) or not len(articles):
+            return [EMPTY] * len(page)
+        following = np.searchsorted(articles, page, side="right")
+        ends = np.where(following < len(articles), articles[np.minimum(following, len(articles) - 1)], arrays.size)
+        lows, highs = np.searchsorted(self.matching, page + 1), np.searchsorted(self.matching, ends)
+        held = arrays.is_article[page]
+        return [
+            self.matching[low:high] if article else EMPTY
+            for low, high, article in zip(lows.tolist(), highs.tolist(), held.tolist(), strict=True)
+        ]
 
 
 def _newest(docs: np.ndarray, scores: np.ndarray, dates: np.ndarray, count: int) -> np.ndarray:
@@ -584,6 +636,7 @@ def _record(stored: dict, score: float, terms) -> HitRecord:
 
 __all__ = [
     "search",
+    "ranking",
     "iter_hits",
     "Results",
     "Hit",

@@ -121,9 +121,7 @@ def test_feedback_adds_words_of_the_best_documents(tiny):
     query = [ScoringTerm(text) for text in terms("ferry")]
     candidates = scorer.frequencies("ferri", TEXT_FIELDS)[0]
     scores = scorer.scores(query)
-    expanded = {
-        term.text: term.weight for term in expand(scorer, query, candidates, scores, tiny.searcher().stored_fields)
-    }
+    expanded = {term.text: term.weight for term in expand(scorer, query, candidates, scores)}
     # the only matching document: "Ferry news" / "The ferry left. The ferry came back at night."
     # P(w|R) over its 8 terms (ferri 3, news, left, came, back, night 1 each): the top 10 is all of them
     assert expanded["ferri"] == pytest.approx(ORIGINAL_WEIGHT + (1 - ORIGINAL_WEIGHT) * 3 / 8)

@@ -104,6 +104,41 @@ class IndexArrays:
         parts = [docs for docs, _, _ in self.postings(field_name, term)]
         return np.concatenate(parts) if parts else EMPTY
 
+    def document_length(self, docnum: int, fields) -> float:
+        """How many indexed terms a document holds in ``fields`` (from the forward copy)."""
+        part = self.parts[self._part_of(docnum)]
+        return sum(part.copy.document_length(name, docnum - part.offset) for name in fields)
+
+    def weighted_terms(self, docs: list[int], weights: list[float], fields) -> dict[str, float]:
+        """Each term of the documents' ``fields`` with the sum of weight times frequency over them."""
+        by_part: dict[int, tuple[list[int], list[float]]] = {}
+        for docnum, weight in zip(docs, weights, strict=True):
+            index = self._part_of(docnum)
+            local, shares = by_part.setdefault(index, ([], []))
+            local.append(docnum - self.parts[index].offset)
+            shares.append(weight)
+        total: dict[str, float] = {}
+        for index, (local, shares) in by_part.items():
+            for name in fields:
+                for text, value in self.parts[index].copy.weighted_terms(name, local, shares).items():
+                    total[text] = total.get(text, 0.0) + value
+        return total
+
+    def document_id(self, docnum: int) -> str:
+        """A document's ``id`` field."""
+        part = self.parts[self._part_of(docnum)]
+        return part.copy.document_id(docnum - part.offset)
+
+    def _part_of(self, docnum: int) -> int:
+        low, high = 0, len(self.parts) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.parts[middle].offset <= docnum:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
     def having(self, field_name: str) -> int:
         """Documents (deleted included) whose ``field_name`` has a nonzero length."""
         return sum(part.copy.having.get(field_name, 0) for part in self.parts)

@@ -9,10 +9,13 @@ it matches Whoosh's segment-file pattern). It holds, for the text fields
 - per term, the document numbers (local to the segment, ascending) and the
   term frequencies, one flat array each, cut by per-term offsets;
 - per document, the field's length byte (Whoosh's one-byte quantised length);
+- a forward copy: per document, its terms (as vocabulary positions) and
+  their frequencies, for pseudo-relevance feedback;
 
 and per document: ``kind`` (1 for an article), ``parent`` (the local number
-of the document's article; an article is its own) and ``date`` (the raw
-value of Whoosh's date column, :data:`UNDATED_RAW` when there is none).
+of the document's article; an article is its own), ``date`` (the raw
+value of Whoosh's date column, :data:`UNDATED_RAW` when there is none) and
+``id`` (so a ranking needs no stored field).
 Deleted documents are not in the copy: deletions change without the segment
 being rewritten, so they are read from Whoosh at search time.
 
@@ -83,6 +86,7 @@ def write_copy(
     kinds: bytes | bytearray,
     parents: np.ndarray,
     dates: np.ndarray,
+    ids: list[str],
     segment_files: dict[str, int],
 ) -> str:
     """Write the copy of one segment (to a temporary name, then renamed); returns its file name.
@@ -95,6 +99,11 @@ def write_copy(
         "parent": np.asarray(parents, dtype=np.int32),
         "date": np.asarray(dates, dtype=np.uint64),
     }
+    encoded_ids = [value.encode("utf-8") for value in ids]
+    id_starts = np.zeros(len(encoded_ids) + 1, dtype=np.int64)
+    np.cumsum([len(value) for value in encoded_ids], out=id_starts[1:])
+    arrays["ids"] = np.frombuffer(b"".join(encoded_ids), dtype=np.uint8)
+    arrays["id_starts"] = id_starts
     having = {}
     for name in SCORED_FIELDS:
         lengths = np.frombuffer(bytes(length_bytes.get(name) or bytes(doc_count)), dtype=np.uint8)
@@ -108,9 +117,18 @@ def write_copy(
         np.cumsum([len(docs) for docs in postings.docs], out=starts[1:])
         arrays[f"terms.{name}"] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
         arrays[f"term_starts.{name}"] = term_starts
+        arrays[f"prefixes.{name}"] = _prefixes(encoded)
         arrays[f"starts.{name}"] = starts
-        arrays[f"docs.{name}"] = _joined(postings.docs, np.int32)
-        arrays[f"tf.{name}"] = _joined(postings.frequencies, np.float32)
+        docs = arrays[f"docs.{name}"] = _joined(postings.docs, np.int32)
+        frequencies = arrays[f"tf.{name}"] = _joined(postings.frequencies, np.float32)
+        if name in SCORED_FIELDS:  # the forward copy: each document's terms, for feedback
+            ordinals = np.repeat(np.arange(len(encoded), dtype=np.int32), np.diff(starts))
+            by_document = np.argsort(docs, kind="stable")
+            document_starts = np.zeros(doc_count + 1, dtype=np.int64)
+            np.cumsum(np.bincount(docs, minlength=doc_count), out=document_starts[1:])
+            arrays[f"doc_starts.{name}"] = document_starts
+            arrays[f"doc_terms.{name}"] = ordinals[by_document]
+            arrays[f"doc_tf.{name}"] = frequencies[by_document]
     for name, values in arrays.items():
         if len(values) != doc_count and name.split(".")[0] in ("kind", "parent", "date", "lengths"):
             raise ValueError(f"column {name} has {len(values)} values for {doc_count} documents")
@@ -131,6 +149,15 @@ def write_copy(
             out.write(bytes(_aligned(values.nbytes) - values.nbytes))
     os.replace(temporary, os.path.join(folder, name))
     return name
+
+
+def _prefix(term: bytes) -> bytes:
+    return term[:8].ljust(8, b"\0")
+
+
+def _prefixes(terms: list[bytes]) -> np.ndarray:
+    """Each term's first 8 bytes as a big-endian integer: sorted as the terms are, searched in C."""
+    return np.frombuffer(b"".join(map(_prefix, terms)), dtype=">u8").astype(np.uint64)
 
 
 def _joined(parts: list, dtype) -> np.ndarray:
@@ -188,6 +215,9 @@ class SegmentCopy:
         for name in ("kind", "parent", "date", *(f"lengths.{field}" for field in SCORED_FIELDS)):
             if len(self._arrays.get(name, ())) != doc_count:
                 raise CopyUnusable(f"{where} lacks the {name} column")
+        id_starts = self._arrays.get("id_starts")
+        if id_starts is None or len(id_starts) != doc_count + 1 or id_starts[-1] != len(self._arrays["ids"]):
+            raise CopyUnusable(f"{where} lacks the id column")
         for field_name in COPY_FIELDS:
             if f"docs.{field_name}" not in self._arrays:
                 continue
@@ -195,6 +225,7 @@ class SegmentCopy:
             starts, docs = self._arrays[f"starts.{field_name}"], self._arrays[f"docs.{field_name}"]
             if (
                 len(starts) != len(term_starts)
+                or len(self._arrays.get(f"prefixes.{field_name}", ())) != len(starts) - 1
                 or term_starts[-1] != len(terms)
                 or starts[-1] != len(docs)
                 or len(self._arrays[f"tf.{field_name}"]) != len(docs)
@@ -208,17 +239,22 @@ class SegmentCopy:
         return self._arrays[name]
 
     def term_ordinal(self, field_name: str, term: str) -> int:
-        """The term's position in the field's sorted vocabulary, or -1 (binary search on the bytes)."""
-        terms = self._arrays.get(f"terms.{field_name}")
-        if terms is None:
+        """The term's position in the field's sorted vocabulary, or -1: a search in C among the
+        terms' 8-byte prefixes, then a comparison of the few terms that share the prefix."""
+        prefixes = self._arrays.get(f"prefixes.{field_name}")
+        if prefixes is None:
             return -1
-        starts = self._arrays[f"term_starts.{field_name}"]
         wanted = term.encode("utf-8")
-        blob, base = self._map, self._offsets[f"terms.{field_name}"]
-        low, high = 0, len(starts) - 1
-        while low < high:
+        key = np.uint64(int.from_bytes(_prefix(wanted), "big"))
+        origin = low = int(np.searchsorted(prefixes, key, side="left"))
+        high = int(np.searchsorted(prefixes, key, side="right"))
+        if low == high:
+            return -1
+        base, data = self._offsets[f"terms.{field_name}"], self._map
+        bounds = self._arrays[f"term_starts.{field_name}"][low : high + 1].tolist()
+        while low < high:  # among the terms sharing the prefix (usually one), by binary search
             middle = (low + high) // 2
-            found = blob[base + int(starts[middle]) : base + int(starts[middle + 1])]
+            found = data[base + bounds[middle - origin] : base + bounds[middle - origin + 1]]
             if found < wanted:
                 low = middle + 1
             elif found > wanted:
@@ -226,6 +262,39 @@ class SegmentCopy:
             else:
                 return middle
         return -1
+
+    def document_id(self, docnum: int) -> str:
+        """The ``id`` field of a document."""
+        starts, base = self._arrays["id_starts"], self._offsets["ids"]
+        return self._map[base + int(starts[docnum]) : base + int(starts[docnum + 1])].decode("utf-8")
+
+    def _texts(self, name: str, ordinals: np.ndarray) -> list[str]:
+        starts = self._arrays[f"term_starts.{name}"]
+        base, data = self._offsets[f"terms.{name}"], self._map
+        firsts, lasts = (starts[ordinals] + base).tolist(), (starts[ordinals + 1] + base).tolist()
+        return [data[first:last].decode("utf-8") for first, last in zip(firsts, lasts, strict=True)]
+
+    def document_length(self, field_name: str, docnum: int) -> float:
+        """How many indexed terms (repeats counted) one document's field holds."""
+        starts = self._arrays.get(f"doc_starts.{field_name}")
+        if starts is None:
+            return 0.0
+        first, last = starts[docnum : docnum + 2].tolist()
+        return float(self._arrays[f"doc_tf.{field_name}"][first:last].sum())
+
+    def weighted_terms(self, field_name: str, docs: list[int], weights: list[float]) -> dict[str, float]:
+        """Each term of the documents' field with the sum over them of weight times frequency."""
+        starts = self._arrays.get(f"doc_starts.{field_name}")
+        if starts is None or not docs:
+            return {}
+        ordinals, values = [], []
+        for docnum, weight in zip(docs, weights, strict=True):
+            first, last = starts[docnum : docnum + 2].tolist()
+            ordinals.append(self._arrays[f"doc_terms.{field_name}"][first:last])
+            values.append(self._arrays[f"doc_tf.{field_name}"][first:last] * weight)
+        distinct, where = np.unique(np.concatenate(ordinals), return_inverse=True)
+        summed = np.bincount(where, weights=np.concatenate(values), minlength=len(distinct))
+        return dict(zip(self._texts(field_name, distinct), summed.tolist(), strict=True))
 
     def postings(self, field_name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Local document numbers (ascending) and term frequencies of ``term`` in ``field_name``."""
@@ -307,28 +376,30 @@ def copy_from_segment(leaf_reader, folder: str | None) -> str | None:
         name: bytes(length_to_byte(leaf_reader.doc_field_length(d, name, 0)) for d in range(count))
         for name in SCORED_FIELDS
     }
-    kinds, parents, dates = _document_columns(leaf_reader, count)
+    kinds, parents, dates, ids = _document_columns(leaf_reader, count)
     if folder is None:
         return None
     files = segment_file_sizes(leaf_reader.storage().folder, segment_id)
-    return write_copy(folder, segment_id, count, fields, lengths, kinds, parents, dates, files)
+    return write_copy(folder, segment_id, count, fields, lengths, kinds, parents, dates, ids, files)
 
 
-def _document_columns(leaf_reader, count: int) -> tuple[bytearray, np.ndarray, np.ndarray]:
+def _document_columns(leaf_reader, count: int) -> tuple[bytearray, np.ndarray, np.ndarray, list[str]]:
     kinds = bytearray(count)
+    ids = []
     parents = np.zeros(count, dtype=np.int32)
     dates = np.full(count, UNDATED_RAW, dtype=np.uint64)
     date_field = leaf_reader.schema[f.DATE]
     article = 0
     for docnum in range(count):
         stored = leaf_reader.stored_fields(docnum)
+        ids.append(stored.get(f.ID_FIELD) or "")
         if stored.get(f.KIND) == f.ARTICLE:
             kinds[docnum] = ARTICLE_CODE
             article = docnum
         parents[docnum] = article
         if stored.get(f.DATE) is not None:
             dates[docnum] = date_field.to_column_value(stored[f.DATE])
-    return kinds, parents, dates
+    return kinds, parents, dates, ids
 
 
 def deleted_in(leaf_reader) -> Iterable[int]:

@@ -78,6 +78,7 @@ class SegmentBuilder:
         self._kinds = bytearray()
         self._parents = array("i")
         self._dates = array("Q")
+        self._ids: list[str] = []
         self._article = 0
         for name, field in schema.items():
             if not field.indexed:
@@ -140,6 +141,7 @@ class SegmentBuilder:
         else:
             self._kinds.append(0)
         self._parents.append(self._article)
+        self._ids.append(document.get(f.ID_FIELD) or "")
         date = document.get(f.DATE)
         self._dates.append(UNDATED_RAW if date is None else self.schema[f.DATE].to_column_value(date))
 
@@ -226,6 +228,7 @@ class SegmentBuilder:
             self._kinds,
             self._parents,
             self._dates,
+            self._ids,
             segment_file_sizes(self.storage.folder, self.segment.segment_id()),
         )
         return self.segment

@@ -34,7 +34,7 @@ from whoosh.query import Term
 
 from . import schema as f
 from .documents import Article, Comment, DocDate, parse_comment_id
-from .engine.columnar import SegmentDamaged
+from .engine.damage import SegmentDamaged
 from .engine.reading import SearcherState, hold_files, term_counts, truncated_lengths
 from .errors import (
     IndexBuildingError,
@@ -333,6 +333,20 @@ class Index:
             raise SearchkitError(f"{self.path}: the index is closed")
         self.refresh()
         return self._searcher_state
+
+    def search_state(self) -> SearcherState:
+        """:meth:`searcher_state` with its columnar copies open (what ranking reads; the first
+        call imports numpy, so commands that do not search never wait for it)."""
+        state = self.searcher_state()
+        for _attempt in range(OPEN_ATTEMPTS):
+            try:
+                state.open_arrays()
+                break
+            except FileNotFoundError:  # a writer merged a segment away since the searcher opened
+                time.sleep(0.02)
+                self._open_searcher()
+                state = self._searcher_state
+        return state
 
     def refresh(self) -> None:
         """Pick up commits (and rebuilds) made since the index was opened."""

@@ -267,7 +267,7 @@ class Matches:
     """
 
     def __init__(self, index, query: str, *, scope="all", author=None, since=None, until=None, undated="exclude"):
-        self.state = state = index.searcher_state()
+        self.state = state = index.search_state()
         state.arrays.check()
         self.searcher = searcher = state.searcher
         self.parsed = parsed = parse_query(query, searcher.schema)

@@ -137,7 +137,7 @@ def similar(index, doc_id: str, *, limit: int = 10, scope: str = "articles") -> 
     check_choice("scope", scope, SIMILAR_SCOPES)
     if limit < 1:
         raise OptionError("limit must be 1 or more", hint="give --limit 10 or any number from 1")
-    state = index.searcher_state()
+    state = index.search_state()
     state.arrays.check()
     searcher = state.searcher
     source = searcher.document_number(**{f.ID_FIELD: doc_id})

@@ -29,15 +29,14 @@ import numpy as np
 from .columnar import (
     ARTICLE_CODE,
     UNDATED_RAW,
-    CopyUnusable,
     SegmentCopy,
-    SegmentDamaged,
     check_segment_files,
     copy_from_segment,
     deleted_in,
     open_copy,
     segment_file_sizes,
 )
+from .damage import CopyUnusable, SegmentDamaged
 
 EMPTY = np.zeros(0, dtype=np.int32)
 

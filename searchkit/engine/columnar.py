@@ -43,6 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import schema as f
+from .reading import FilterMatcher
+from .damage import CopyUnusable, SegmentDamaged
 
 MAGIC = b"SKCOLS01"
 SUFFIX = ".cols"
@@ -54,14 +56,6 @@ SCORED_FIELDS = (f.TITLE, f.BODY, f.COMMENT)
 UNDATED_RAW = 2**64 - 1
 """What Whoosh's date column holds for a document without a date."""
 ARTICLE_CODE = 1
-
-
-class CopyUnusable(Exception):
-    """The columnar copy of a segment is missing, stale or damaged (it must be rebuilt)."""
-
-
-class SegmentDamaged(Exception):
-    """A segment's files are no longer the size they had when it was written (cut short or replaced)."""
 
 
 def copy_name(segment_id: str) -> str:
@@ -361,8 +355,7 @@ def copy_from_segment(leaf_reader, folder: str | None) -> str | None:
         postings = FieldPostings([], [], [])
         for text, _info in leaf_reader.iter_field(name):
             text = text.decode("utf-8") if isinstance(text, bytes) else text
-            matcher = leaf_reader.postings(name, text)
-            matcher = getattr(matcher, "child", matcher)  # not the deletion filter: the copy has every document
+            matcher = _every_document(leaf_reader.postings(name, text))
             docs, weights = [], []
             while matcher.is_active():
                 docs.append(matcher.id())
@@ -381,6 +374,14 @@ def copy_from_segment(leaf_reader, folder: str | None) -> str | None:
         return None
     files = segment_file_sizes(leaf_reader.storage().folder, segment_id)
     return write_copy(folder, segment_id, count, fields, lengths, kinds, parents, dates, ids, files)
+
+
+def _every_document(matcher):
+    """The matcher under Whoosh's deletion filter, rewound: the copy holds deleted documents too."""
+    if FilterMatcher is not None and isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+        matcher.reset()
+    return matcher
 
 
 def _document_columns(leaf_reader, count: int) -> tuple[bytearray, np.ndarray, np.ndarray, list[str]]:

@@ -29,7 +29,6 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .. import schema as f
-from .arrays import IndexArrays
 
 try:  # the fast paths know these classes; without them the public API is used
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher
@@ -46,9 +45,22 @@ class SearcherState:
 
     def __init__(self, searcher, folder: str):
         self.searcher = searcher
+        self.folder = folder
         self.notices: list[str] = []
-        self.arrays = IndexArrays(searcher.reader(), folder, self.notices.append)
+        self._arrays = None
         self._made: dict[str, Any] = {}
+
+    def open_arrays(self):
+        """The columnar copies, opened on first use (numpy is not imported until a search needs it)."""
+        if self._arrays is None:
+            from .arrays import IndexArrays
+
+            self._arrays = IndexArrays(self.searcher.reader(), self.folder, self.notices.append)
+        return self._arrays
+
+    @property
+    def arrays(self):
+        return self.open_arrays()
 
     def cached(self, name: str, make: Callable[[Any], Any]):
         """``make(searcher)``, computed on first use and kept while this searcher is open."""
@@ -67,7 +79,8 @@ class SearcherState:
 
     def close(self) -> None:
         self._made.clear()
-        self.arrays.close()
+        if self._arrays is not None:
+            self._arrays.close()
         self.searcher.close()
 
 

@@ -488,7 +488,8 @@ def _hit(state: SearcherState, terms, rank: int, docnum: int, score: float, comm
     stored = searcher.stored_fields(docnum)
     title, text, author, shown_terms = _shown(stored, terms)
     if stored[f.KIND] == f.COMMENT_KIND:
-        article = searcher.document(**{f.ID_FIELD: stored[f.ARTICLE_ID], f.KIND: f.ARTICLE})
+        parent = int(state.arrays.parents[docnum])  # the article, written just before its comments
+        article = searcher.stored_fields(parent) if parent != docnum else None
         return Hit(
             rank=rank,
             id=stored[f.ID_FIELD],

@@ -267,3 +267,16 @@ def test_jobs_and_dask_together_is_a_usage_error(corpus_copy, tmp_path):
     with pytest.raises(SearchkitError, match="jobs is for local builds"):
         build_index([corpus_copy], tmp_path / "ix", jobs=2, dask="tcp://127.0.0.1:1")
     assert not (tmp_path / "ix").exists()
+
+
+def test_a_worker_that_cannot_see_the_shared_files_says_which_and_what(tmp_path):
+    index = tmp_path / "ix"
+    index.mkdir()
+    page = CORPUS / "politics" / sorted(os.listdir(CORPUS / "politics"))[0]
+    assert dask_executor._sees_shared_files(str(index), str(page)) is None
+    assert dask_executor._sees_shared_files(str(tmp_path / "elsewhere"), str(page)) == (
+        f"no index folder {tmp_path / 'elsewhere'}"
+    )
+    assert dask_executor._sees_shared_files(str(index), str(tmp_path / "gone.txt")) == (
+        f"cannot read the input file {tmp_path / 'gone.txt'}"
+    )

@@ -126,13 +126,12 @@ class DaskCluster:
         results: dict[int, object] = {}
         yielded = 0
         try:
-            shared_schema = self.client.scatter(schema, broadcast=True, hash=False)
             futures = [
                 self.client.submit(
                     _run_batch,
                     folder,
                     indexname,
-                    shared_schema,
+                    schema,  # a few kB: sent with each task, so that no worker's death can lose it
                     batch,
                     cancelled.name,
                     key=f"searchkit-batch-{build_id}-{number}",
@@ -147,7 +146,10 @@ class DaskCluster:
                 progress(0, 0)
             for future in distributed.as_completed(futures, loop=self.client.loop):
                 number = order[future.key]
-                built = results[number] = future.result()
+                built = future.result()
+                if built is None:  # the batch could not reach the scheduler at its end, and removed itself
+                    raise distributed.CancelledError(future.key)
+                results[number] = built
                 files_done += len(batches[number])
                 articles_done += sum(outcome.articles for outcome in built.outcomes)
                 if progress:
@@ -156,10 +158,11 @@ class DaskCluster:
                     yield results.pop(yielded)
                     yielded += 1
         except BaseException as exc:
+            failed = [future for future in futures if future.status == "error"]
             self._abandon(cancelled, futures, results, storage, indexname, live_segments)
             if isinstance(exc, SearchkitError | KeyboardInterrupt | GeneratorExit):
                 raise
-            raise self._explain(exc, distributed, folder) from None
+            raise self._explain(exc, distributed, folder, bool(failed)) from None
 
     def _check_shared(self, folder: str, sample: Path) -> None:
         """Fail early, with a useful line, when a worker cannot run searchkit or see the shared files."""
@@ -193,21 +196,27 @@ class DaskCluster:
             _remove(storage, built.segments)
         _remove_unlisted_segments(storage, indexname, live_segments)
 
-    def _explain(self, exc: BaseException, distributed, folder: str) -> SearchkitError:
-        """The one line for a failed cluster build; the index is left as it was."""
+    def _explain(self, exc: BaseException, distributed, folder: str, raised: bool) -> SearchkitError:
+        """The one line for a failed cluster build (``raised``: a batch raised ``exc`` past its
+        retries; otherwise the connection failed); the index is left as it was."""
         if isinstance(exc, distributed.KilledWorker):
             return SearchkitError(
                 f"{folder}: a batch killed every Dask worker that ran it (out of memory?); nothing was changed",
                 hint="give the workers more memory, or run `searchkit index` again",
             )
-        if isinstance(exc, OSError | distributed.CancelledError) or self.client.status != "running":
+        if raised and isinstance(exc, OSError):
             return SearchkitError(
-                f"the Dask cluster at {self.address} went away during the build; nothing was changed",
-                hint="run `searchkit index` again once the cluster is back",
+                f"{folder}: a Dask worker cannot write the index ({_reason(exc)}); nothing was changed",
+                hint="the index folder must be on storage every worker can write, at the same path",
+            )
+        if raised:
+            return SearchkitError(
+                f"{folder}: a batch failed on the Dask cluster ({_reason(exc)}); nothing was changed",
+                hint="run `searchkit index` again",
             )
         return SearchkitError(
-            f"{folder}: a batch failed on the Dask cluster ({_reason(exc)}); nothing was changed",
-            hint="run `searchkit index` again",
+            f"the Dask cluster at {self.address} went away during the build; nothing was changed",
+            hint="run `searchkit index` again once the cluster is back",
         )
 
 

@@ -280,3 +280,37 @@ def test_a_worker_that_cannot_see_the_shared_files_says_which_and_what(tmp_path)
     assert dask_executor._sees_shared_files(str(index), str(tmp_path / "gone.txt")) == (
         f"cannot read the input file {tmp_path / 'gone.txt'}"
     )
+
+
+def _fails_writing(folder, indexname, schema, batch, cancel_event):
+    """The batch task, except that the batch holding the first file runs out of disk after
+    writing part of its segment, on every attempt (each attempt is counted in a file)."""
+    first = min(source.source_id for source, _, _ in batch)
+    if first != "business/australia-wheat-harvest-exports.txt":
+        return _RUN_BATCH(folder, indexname, schema, batch, cancel_event)
+    with open(Path(folder).parent / "attempts", "a") as attempts:
+        attempts.write("attempt\n")
+
+    def disk_full(files_done, articles_done):
+        raise OSError(28, "No space left on device")
+
+    return indexing._build_batch(folder, indexname, schema, batch, disk_full)
+
+
+def test_a_batch_that_keeps_failing_is_retried_then_one_error_and_changes_nothing(
+    cluster, corpus_copy, tmp_path, monkeypatch
+):
+    index = tmp_path / "ix"
+    build_index([corpus_copy], index, jobs=1)
+    before = {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)}
+    for path in sorted(corpus_copy.rglob("*.txt")):
+        path.write_text(path.read_text(encoding="utf-8") + "\n\nLate addition.\n", encoding="utf-8")
+    monkeypatch.setattr(dask_executor, "_run_batch", _fails_writing)
+    with pytest.raises(SearchkitError) as failed:
+        build_index([corpus_copy], index, dask=cluster.scheduler_address)
+    assert str(failed.value) == (
+        f"{index}: a Dask worker cannot write the index (OSError: [Errno 28] No space left on device); "
+        "nothing was changed"
+    )
+    assert (tmp_path / "attempts").read_text().count("attempt") == 1 + dask_executor.RETRIES
+    assert {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)} == before

@@ -153,7 +153,14 @@ def test_an_incremental_run_on_the_cluster_equals_a_local_one(cluster, corpus_co
     assert answers(remote) == answers(local)
     with open_index(remote) as index:
         assert index.search('"harbour figures"', limit=10).total == 4
-    assert build_index([corpus_copy], remote, dask=cluster.scheduler_address).unchanged == 49
+    with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:  # a client of one's own
+        (corpus_copy / "tech" / "late-note.txt").write_text(
+            "Harbour Figures Revised Again\n\nThe port authority published revised harbour figures on Friday.\n",
+            encoding="utf-8",
+        )
+        again = build_index([corpus_copy], remote, dask=client)
+        assert (again.added, again.unchanged) == (1, 49)
+        assert client.status == "running"  # left open for its owner
     assert segment_files_not_live(remote) == []
 
 

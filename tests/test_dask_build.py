@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from whoosh.filedb.filestore import FileStorage
 
 from searchkit import SearchkitError, build_index, indexing, open_index
 from searchkit.cli import cli
+from searchkit.engine.segments import SegmentBuilder
+from searchkit.sources import read_source
 
 from .conftest import CORPUS
 
@@ -165,16 +168,19 @@ def test_an_incremental_run_on_the_cluster_equals_a_local_one(cluster, corpus_co
 
 
 def _build_then_die_once(folder, indexname, schema, batch, cancel_event):
-    """The batch task, except that the first batch to run dies with its worker after writing part
-    of its segment (SIGKILL after its first file): Dask must run it again elsewhere."""
+    """The batch task, except that the first batch to run dies with its worker (SIGKILL) after
+    writing part of its segment (the documents of its first file), noting that segment's files:
+    Dask must run the batch again elsewhere."""
     marker = Path(folder).parent / "killed-a-worker"
-    if len(batch) > 1 and not marker.exists():
+    if not marker.exists():
         marker.touch()
-
-        def die(files_done, articles_done):
-            os.kill(os.getpid(), signal.SIGKILL)
-
-        indexing._build_batch(folder, indexname, schema, batch, die)
+        builder = SegmentBuilder(FileStorage(folder), indexname, schema)
+        for article in read_source(batch[0][0]).articles:
+            for document in indexing.article_documents(article):
+                builder.add(document)
+        segment_id = builder.segment.segment_id()
+        marker.write_text("\n".join(name for name in os.listdir(folder) if name.startswith(f"{segment_id}.")))
+        os.kill(os.getpid(), signal.SIGKILL)
     return _RUN_BATCH(folder, indexname, schema, batch, cancel_event)
 
 
@@ -188,7 +194,9 @@ def test_a_worker_killed_mid_batch_is_retried_and_its_files_never_reach_the_inde
     build_index([corpus_copy], local, jobs=2)
     monkeypatch.setattr(dask_executor, "_run_batch", _build_then_die_once)
     report = build_index([corpus_copy], remote, dask=cluster.scheduler_address)
-    assert (tmp_path / "killed-a-worker").exists()
+    partial = set((tmp_path / "killed-a-worker").read_text().split())
+    assert partial  # the killed attempt had opened its segment files (postings, terms) ...
+    assert partial.isdisjoint(os.listdir(remote))  # ... which is gone
     assert report.added == 51
     assert answers(remote) == answers(local)
     assert segment_files_not_live(remote) == []

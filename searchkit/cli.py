@@ -7,6 +7,7 @@ from the library become one line on stderr and exit code 2; ``query`` exits
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -176,13 +177,21 @@ def _report_problems(report, limit: int = 20) -> None:
 @click.option(
     "--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes  [default: one per core, up to 4]"
 )
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="SCHEDULER",
+    default=None,
+    help="Build the batches on the workers of this Dask scheduler (tcp://HOST:8786); they must share the index "
+    'folder and the input at the same paths. Needs pip install "searchkit[dask]".',
+)
 @click.option("--strict", is_flag=True, help="Exit 2 when any file was skipped.")
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for another writer.")
 @click.option(
     "--checksum", is_flag=True, help="Compare every file's content, not only its size and time (slower, like rsync -c)."
 )
 @format_option
-def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checksum, output_format):
+def index_command(paths, index_path, rebuild, jobs, dask_address, strict, lock_timeout, checksum, output_format):
     """Index PATHS (files or folders; default ./corpus) into the index.
 
     Incremental: only new and changed files are read, and documents of deleted
@@ -196,13 +205,18 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checks
       searchkit index                        ./corpus into ./index
       searchkit index ~/scrapes --index ~/scrapes.idx --jobs 1
       searchkit index --rebuild
+      searchkit index /shared/crawl --index /shared/crawl.idx --dask tcp://10.0.0.5:8786
     """
     from . import build_index
     from .errors import SearchkitError
     from .term.progress import IndexProgress
 
+    if dask_address is not None and jobs is not None:
+        raise click.UsageError(
+            "--jobs sets local worker processes; with --dask the cluster's workers build", click.get_current_context()
+        )
     try:
-        with IndexProgress() as progress:
+        with _quiet_dask(dask_address is not None), IndexProgress() as progress:
             report = build_index(
                 [str(p) for p in paths] or None,
                 index_path,
@@ -212,6 +226,7 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checks
                 on_wait=_echo_err,
                 lock_timeout=lock_timeout,
                 checksum=checksum,
+                dask=dask_address,
             )
     except SearchkitError as error:
         _fail(error)
@@ -235,6 +250,25 @@ def index_command(paths, index_path, rebuild, jobs, strict, lock_timeout, checks
     if strict and report.skipped:
         _echo_err(f"error: {len(report.skipped)} files skipped (--strict)")
         sys.exit(EXIT_ERROR)
+
+
+@contextlib.contextmanager
+def _quiet_dask(quiet: bool):
+    """Keep Dask's client logs and warnings (reconnect attempts, version mismatches) off stderr:
+    what goes wrong reaches the user as the one line of the error it causes."""
+    if not quiet:
+        yield
+        return
+    import logging
+    import warnings
+
+    logging.disable(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def _index_counts(report) -> dict | None:

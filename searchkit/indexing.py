@@ -22,6 +22,7 @@ readers keep answering from the last commit meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
@@ -41,7 +42,7 @@ from . import schema as f
 from .documents import Article, parse_comment_id, to_datetime
 from .engine import writing
 from .engine.segments import SegmentBuilder, remove_segment_files
-from .errors import IndexVersionError, SearchkitError, SourceError
+from .errors import IndexVersionError, OptionError, SearchkitError, SourceError
 from .index import IndexState, default_index_path, write_lock
 from .renaming import unique_ids
 from .sources import SourceFile, discover, read_source
@@ -129,6 +130,7 @@ def build_index(
     on_wait: Callable[[str], None] | None = None,
     lock_timeout: float = 30.0,
     checksum: bool = False,
+    dask=None,
 ) -> IndexReport:
     """Index ``paths`` (files or folders; default ``./corpus``) into ``index_path``.
 
@@ -149,13 +151,24 @@ def build_index(
     not called when nothing needs reading. ``on_wait(message)`` is called
     once when another process holds the write lock and this run waits for
     it (up to ``lock_timeout`` seconds).
+
+    ``dask``, when given, builds the batches on the workers of a Dask cluster
+    instead of local processes: a scheduler address (``"tcp://10.0.0.5:8786"``)
+    or a ``distributed.Client`` (see :mod:`searchkit.dask_executor`; needs
+    ``pip install "searchkit[dask]"``). The workers must see the index folder
+    and the input files at the same paths as this process (shared storage);
+    this process plans, commits and holds the write lock as in a local build,
+    and ``progress`` hears of each batch the cluster finishes. ``jobs`` is for
+    local builds only; the cluster's worker threads set how the files are cut.
     """
     started = time.perf_counter()
+    if dask is not None and jobs is not None:
+        raise OptionError("jobs is for local builds: a Dask build runs on the cluster's workers")
     jobs = jobs if jobs is not None else default_jobs()
     folder = Path(index_path) if index_path is not None else default_index_path()
     paths = list(paths) if paths else [DEFAULT_CORPUS]
     report = IndexReport(index_path=str(folder))
-    with write_lock(folder, lock_timeout, on_wait):
+    with _cluster(dask) as cluster, write_lock(folder, lock_timeout, on_wait):
         state = None if rebuild else IndexState.load(folder, with_files=True)
         if state is not None:
             state.check_version(folder)
@@ -180,7 +193,7 @@ def build_index(
                 writer_index = _open_whoosh(folder, state)
                 fresh = False
             try:
-                _update(writer_index, state, files, roots, fresh, jobs, progress, report, checksum)
+                _update(writer_index, state, files, roots, fresh, jobs, progress, report, checksum, cluster)
             finally:
                 writer_index.close()
             state.save(folder)
@@ -196,6 +209,16 @@ def build_index(
         report.files_indexed = len(state.files)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _cluster(dask):
+    """The Dask cluster a build sends its batches to (connected now: a dead address fails before
+    anything is read), or an empty context for a local build."""
+    if dask is None:
+        return contextlib.nullcontext()
+    from .dask_executor import DaskCluster  # here: Dask is an optional extra, loaded only when asked for
+
+    return DaskCluster.connect(dask)
 
 
 def default_jobs() -> int:
@@ -352,12 +375,13 @@ def _free_id(source: SourceFile, taken: set[str]) -> str:
     return next(c for c in itertools.chain(candidates, numbered) if c not in taken and parse_comment_id(c) is None)
 
 
-def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=False) -> None:
+def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=False, cluster=None) -> None:
     """Delete what is gone or changed, write new segments for new and changed files, commit once.
 
     Files are cut into batches (:func:`_batches`); each batch becomes one new
     segment (or a few, see :func:`_build_batch`), built by
-    :class:`~searchkit.engine.segments.SegmentBuilder` in a worker process when ``jobs > 1``.
+    :class:`~searchkit.engine.segments.SegmentBuilder` in a worker process when ``jobs > 1``,
+    or on a Dask worker when ``cluster`` is given.
     Whoosh's writer only deletes the old documents of changed files, and
     :func:`searchkit.engine.writing.commit` commits the new segments with the old ones. Before
     the commit, :func:`~searchkit.renaming.unique_ids` renames the articles whose id another
@@ -372,7 +396,7 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=Fal
             writer.delete_by_term(f.SOURCE, source_id)
             del state.files[source_id]
             report.removed += 1
-        for batch in _build_batches(ix, todo, jobs, progress, report):
+        for batch in _build_batches(ix, todo, jobs, progress, report, cluster, writer.segments):
             new_segments.extend(batch.segments)
             state.words.update(batch.words)
             for outcome in batch.outcomes:
@@ -464,9 +488,20 @@ def _batches(todo: list, jobs: int) -> list[list]:
     return batches
 
 
-def _build_batches(ix, todo, jobs: int, progress, report: IndexReport) -> Iterator[_Batch]:
-    """Each batch of files written as new segments: in this process, or in ``jobs`` workers."""
+def _build_batches(ix, todo, jobs: int, progress, report: IndexReport, cluster=None, live=()) -> Iterator[_Batch]:
+    """Each batch of files written as new segments, yielded in batch order: in this process,
+    in ``jobs`` workers, or on the workers of a Dask ``cluster`` (``live``: the committed
+    segments, whose files a failed cluster build must keep)."""
     if not todo:
+        return
+    if cluster is not None:
+
+        def told(files, articles):
+            if progress:
+                progress(files, len(todo), articles)
+
+        batches = _batches(todo, cluster.threads())
+        yield from cluster.build(ix.storage, ix.indexname, ix.schema, batches, live, told)
         return
     batches = _batches(todo, jobs)
     folder, indexname, schema = ix.storage.folder, ix.indexname, ix.schema

@@ -85,3 +85,21 @@ def test_an_unexpected_exception_is_one_line_and_debug_shows_it(run, monkeypatch
     monkeypatch.setenv("SEARCHKIT_DEBUG", "1")
     result = run("query", "putin")
     assert isinstance(result.exception, ZeroDivisionError)
+
+
+def test_index_dask_without_dask_installed_says_how_to_install_it(tmp_path, monkeypatch):
+    import sys
+
+    from .conftest import DATA
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` raises ImportError
+    index = tmp_path / "ix"
+    result = CliRunner().invoke(
+        cli, ["index", str(DATA / "pages"), "--index", str(index), "--dask", "tcp://127.0.0.1:1"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "searchkit: error: building on a Dask cluster needs Dask, which is not installed "
+        '(install the extra: pip install "searchkit[dask]")\n'
+    )
+    assert not index.exists()

@@ -54,3 +54,13 @@ def test_every_core_module_has_a_docstring():
         if path.name == "__main__.py" or path.stat().st_size == 0:
             continue
         assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), f"{path} has no module docstring"
+
+
+def test_dask_is_loaded_only_by_a_build_that_asks_for_it(tmp_path):
+    pages = Path(__file__).parent / "data" / "pages"
+    code = (
+        "import searchkit\nfrom searchkit.cli import main\n"
+        f"searchkit.build_index([{str(pages)!r}], {str(tmp_path / 'ix')!r})\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass"
+    )
+    assert loaded_after(code) & {"dask", "distributed"} == set()

@@ -44,6 +44,8 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
 # `searchkit eval` is left out: its examples need judged collections outside the sample corpus.
 USAGE = README.split("## Usage", 1)[1].split("\n## ", 1)[0]
 NOT_RUN = ("searchkit eval",)
+NEEDS_A_CLUSTER = "--dask"
+"""Examples that build on a Dask cluster are left out too: tests/test_dask_build.py runs that path."""
 ERROR_LINE = re.compile(r"^(searchkit: )?(internal )?error", re.M)
 
 
@@ -51,7 +53,7 @@ def _command_lines(block: str) -> list[str]:
     lines = []
     for line in block.splitlines():
         line = re.split(r"\s{3,}|\s+# ", line.strip())[0]  # a trailing "   # comment" or "   comment"
-        if "searchkit " in line and not line.startswith(NOT_RUN):
+        if "searchkit " in line and not line.startswith(NOT_RUN) and NEEDS_A_CLUSTER not in line:
             lines.append(line)
     return lines
 

@@ -1,0 +1,71 @@
+"""What going through Dask costs per batch: a local build (``jobs`` worker processes) against
+the same build sent to a LocalCluster of as many single-threaded worker processes.
+
+    python bench/dask_overhead.py corpus /work/benchdata/small --runs 3
+    python bench/dask_overhead.py corpus --batch-bytes 1      # one batch per file: the overhead shows
+
+Each run builds a fresh index of the whole input (``rebuild``), in a temporary folder. The
+cluster is started once and warmed up by one build that is not counted (its workers import
+searchkit then); a local build starts its worker processes every run, as ``searchkit index``
+does. Prints one line per input: median seconds of each executor, the batches, and the
+difference per batch. Needs ``pip install "searchkit[dask]"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from searchkit import build_index, indexing
+
+
+def timed_builds(paths: list[str], runs: int, **options) -> list[float]:
+    seconds = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="dask-overhead-") as folder:
+            started = time.perf_counter()
+            build_index(paths, Path(folder) / "ix", rebuild=True, **options)
+            seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def batch_count(paths: list[str], jobs: int) -> int:
+    files = [p for path in paths for p in ([Path(path)] if Path(path).is_file() else Path(path).rglob("*"))]
+    todo = [(None, {"size": p.stat().st_size}, False) for p in files if p.is_file()]
+    return len(indexing._batches(todo, jobs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("inputs", nargs="+", help="folders to index, each measured on its own")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch-bytes", type=int, default=None, help="input bytes per batch (default: as shipped)")
+    args = parser.parse_args()
+    if args.batch_bytes is not None:
+        indexing.BATCH_BYTES = args.batch_bytes
+        indexing.PARALLEL_FROM_BYTES = 0
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=args.workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        first = timed_builds(args.inputs[:1], 1, dask=address)[0]
+        print(f"cluster warm-up build (workers import searchkit): {first:.2f} s")
+        for path in args.inputs:
+            local = statistics.median(timed_builds([path], args.runs, jobs=args.workers))
+            remote = statistics.median(timed_builds([path], args.runs, dask=address))
+            batches = batch_count([path], args.workers)
+            print(
+                f"{path}: local --jobs {args.workers} {local:.2f} s, --dask {remote:.2f} s "
+                f"(medians of {args.runs}); {batches} batches; "
+                f"dask - local = {remote - local:+.2f} s, {1000 * (remote - local) / batches:+.0f} ms per batch"
+            )
+
+
+if __name__ == "__main__":
+    main()

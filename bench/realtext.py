@@ -659,7 +659,7 @@ def render(results: dict) -> str:
         + (" (**the machine was busy: figures are noisy**)" if busy else ""),
         f"- Versions: Python {v['python']}, Whoosh-Reloaded {v['whoosh']}, tantivy {v['tantivy']}, "
         f"searchkit {v['searchkit']}{git}",
-        f"- Collection: `{c['path']}`: {c['documents']:,} documents, {c['queries']:,} judged queries, "
+        f"- Collection: `{shown(c['path'])}`: {c['documents']:,} documents, {c['queries']:,} judged queries, "
         f"{c['judgements']:,} judgements",
         "",
         "### Goals (issue 11)",
@@ -669,6 +669,11 @@ def render(results: dict) -> str:
     ]
     out += render_queries(results) + render_builds(results) + render_pages(results)
     return "\n".join(out).rstrip() + "\n"
+
+
+def shown(path: str) -> str:
+    """A path as the docs show it: relative to the repository (``../shared/eval/scifact``)."""
+    return os.path.relpath(path, REPO) if Path(path).is_absolute() else path
 
 
 def render_queries(results: dict) -> list[str]:

@@ -19,17 +19,19 @@ Measured in one run, each system in processes of its own (``--worker`` below):
    peak RSS is the largest of the process tree (psutil, sampled every 50 ms, as bench/run.py).
 2. **Query latency, top 100**, for every query that has judgements in ``qrels/test.tsv`` (the
    queries ``searchkit eval`` runs, in its order). One warm process per system opens the index
-   of step 1, runs the first 10 queries untimed, then runs every query ``--repeats`` times
-   (round after round, so no query is timed twice in a row). Timed: from the query text to the
-   ranked list of the 100 best document ids, with ``time.perf_counter``. searchkit:
-   ``Index.search(text, limit=100)`` and its hits' ids; plain Whoosh: ``MultifieldParser(["title",
-   "body"], schema, group=OrGroup)``, ``searcher.search(q, limit=100)`` and each hit's stored id;
-   tantivy: ``Index.parse_query(text, ["title", "body"])`` (``parse_query_lenient`` when it
-   rejects the text), ``searcher.search(q, 100)`` and each hit's stored id. The time up to the
-   search call's return, before the ids are read, is kept too ("search only"). Per system: p50,
-   p95 (linear interpolation, as ``searchkit eval``), mean and max of the per-query median over
-   the repeats, and nDCG@10 and Recall@100 of the first round's rankings
-   (:mod:`searchkit.evaluation`'s metric functions).
+   of step 1 and answers queries sent one at a time through a pipe; the systems take turns on
+   each query (the order rotated from query to query), so that the machine's noisy moments fall
+   on the three alike. The first 10 queries run once untimed; then every query runs
+   ``--repeats`` times, round after round. Timed in the system's process, with
+   ``time.perf_counter``: from the query text to the ranked list of the 100 best document ids.
+   searchkit: ``Index.search(text, limit=100)`` and its hits' ids; plain Whoosh:
+   ``MultifieldParser(["title", "body"], schema, group=OrGroup)``, ``searcher.search(q,
+   limit=100)`` and each hit's stored id; tantivy: ``Index.parse_query(text, ["title", "body"])``
+   (``parse_query_lenient`` when it rejects the text), ``searcher.search(q, 100)`` and each hit's
+   stored id. The time up to the search call's return, before the ids are read, is kept too
+   ("search only"). Per system: p50, p95 (linear interpolation, as ``searchkit eval``), mean and
+   max of the per-query median over the repeats, nDCG@10 and Recall@100 of the first round's
+   rankings (:mod:`searchkit.evaluation`'s metric functions), and the process's peak RSS.
 3. **The collection as scraped pages** (skipped with ``--skip-pages-build``): every document
    becomes one page of searchkit's scraped-text format (title line, the text as one paragraph,
    then a comment section drawn by bench/generate.py's ``comment_count`` and
@@ -56,7 +58,9 @@ import random
 import re
 import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -215,57 +219,178 @@ class TantivyRanker:
 RANKERS = {"searchkit": SearchkitRanker, "plain Whoosh": WhooshRanker, "tantivy": TantivyRanker}
 
 
-def time_rankings(ranker, queries: list[tuple[str, str]], repeats: int, warmup: int = WARMUP) -> dict:
-    """Warm up on the first ``warmup`` queries, then time every query ``repeats`` times, round by round.
+def serve(system: str, index_dir: Path, requests=None, replies=None) -> int:
+    """A warm query process: open the index, then answer one JSON request a line until end of input.
 
-    Returns per query id the seconds of each repeat (to the ids, and to the search call's
-    return), the first round's ranked ids, and the queries that raised (left out of the times).
+    A request is ``{"q": text, "ids": bool}``; the reply holds the seconds from the text to the
+    ranked ids of the top 100 (``seconds``) and to the search call's return (``search_seconds``),
+    the ids when asked for, and how many queries were parsed leniently so far; or ``error``.
+    The last line, after end of input, gives the process's peak RSS (``VmHWM``).
     """
-    for _, text in queries[:warmup]:
+    requests = sys.stdin if requests is None else requests
+    replies = sys.stdout if replies is None else replies
+
+    def reply(payload: dict) -> None:
+        replies.write(json.dumps(payload) + "\n")
+        replies.flush()
+
+    opened = time.perf_counter()
+    ranker = RANKERS[system](index_dir)
+    reply({"open_seconds": time.perf_counter() - opened})
+    for line in requests:
+        request = json.loads(line)
+        started = time.perf_counter()
         try:
-            ranker.ids(ranker.search(text))
-        except Exception:  # noqa: BLE001  (counted when timed below)
-            pass
-    lenient_after_warmup = getattr(ranker, "lenient", 0)
-    times: dict[str, list[float]] = {query_id: [] for query_id, _ in queries}
-    search_times: dict[str, list[float]] = {query_id: [] for query_id, _ in queries}
-    rankings: dict[str, list[str]] = {}
-    errors: dict[str, str] = {}
-    for _ in range(repeats):
-        for query_id, text in queries:
-            if query_id in errors:
-                continue
-            started = time.perf_counter()
-            try:
-                results = ranker.search(text)
-                searched = time.perf_counter()
-                ranked = ranker.ids(results)
-            except Exception as exc:  # noqa: BLE001
-                errors[query_id] = f"{text[:80]!r}: {type(exc).__name__}: {exc}"[:200]
-                continue
-            done = time.perf_counter()
-            times[query_id].append(done - started)
-            search_times[query_id].append(searched - started)
-            rankings.setdefault(query_id, ranked)
-    return {
-        "times": {q: t for q, t in times.items() if q not in errors},
-        "search_times": {q: t for q, t in search_times.items() if q not in errors},
-        "rankings": rankings,
-        "errors": errors,
-        "lenient": (getattr(ranker, "lenient", 0) - lenient_after_warmup) // max(1, repeats),
+            results = ranker.search(request["q"])
+            searched = time.perf_counter()
+            ranked = ranker.ids(results)
+        except Exception as exc:  # noqa: BLE001  (reported, the other queries go on)
+            reply({"error": f"{type(exc).__name__}: {exc}"[:200], "lenient": ranker.lenient})
+            continue
+        done = time.perf_counter()
+        reply(
+            {
+                "seconds": done - started,
+                "search_seconds": searched - started,
+                "ids": ranked if request.get("ids") else None,
+                "lenient": ranker.lenient,
+            }
+        )
+    ranker.close()
+    reply({"peak_rss": run.high_water(os.getpid())})
+    return 0
+
+
+class WorkerGone(Exception):
+    """A query process ended (or answered nonsense) before its work was done."""
+
+
+class Served:
+    """The parent's end of one system's warm query process, driven one query at a time."""
+
+    def __init__(self, system: str, index_dir: Path, env: dict):
+        self.errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self.process = subprocess.Popen(
+            worker_command("serve", system, index_dir),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
+            encoding="utf-8",
+            env=env,
+        )
+        self.open_seconds = self.receive()["open_seconds"]
+        self.lenient = 0
+
+    def ask(self, text: str, ids: bool = False) -> dict:
+        try:
+            self.process.stdin.write(json.dumps({"q": text, "ids": ids}) + "\n")
+            self.process.stdin.flush()
+        except OSError:
+            raise WorkerGone(self.reason()) from None
+        return self.receive()
+
+    def receive(self) -> dict:
+        line = self.process.stdout.readline()
+        try:
+            return json.loads(line)
+        except ValueError:
+            raise WorkerGone(self.reason()) from None
+
+    def finish(self) -> dict:
+        """End of input: the process's last word (its peak RSS), then its exit."""
+        self.process.stdin.close()
+        try:
+            final = self.receive()
+        finally:
+            self.process.wait()
+            self.errors.close()
+        return final
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self.errors.close()
+
+    def reason(self) -> str:
+        code = self.process.wait()
+        self.errors.seek(0)
+        lines = [line.strip() for line in self.errors.read().splitlines() if line.strip()]
+        return f"exit {code}: {(lines[-1] if lines else 'no message')[:200]}"
+
+
+def interleaved_rankings(served: dict, queries: list[tuple[str, str]], repeats: int, warmup: int = WARMUP) -> dict:
+    """Run every query on every served system, the systems in turn, ``repeats`` rounds.
+
+    The first ``warmup`` queries run once untimed on each system. Then, round after round,
+    each query goes to each system in turn (the order rotated from query to query), so that a
+    noisy moment of the machine falls on the three alike. Returns per system the raw figures
+    :func:`summarise` reads, or ``{"error": ...}`` for a process that ended early.
+    """
+    raws = {
+        system: {
+            "times": {q: [] for q, _ in queries},
+            "search_times": {q: [] for q, _ in queries},
+            "rankings": {},
+            "errors": {},
+            "lenient": 0,
+            "open_seconds": process.open_seconds,
+        }
+        for system, process in served.items()
     }
+    gone: dict[str, dict] = {}
+
+    def ask(system: str, query_id: str, text: str, timed: bool, first: bool) -> None:
+        process, raw = served[system], raws[system]
+        try:
+            answer = process.ask(text, ids=first)
+        except WorkerGone as exc:
+            gone[system] = {"error": str(exc)}
+            return
+        lenient, process.lenient = answer["lenient"] > process.lenient, answer["lenient"]
+        if not timed:
+            return
+        if "error" in answer:
+            raw["errors"][query_id] = f"{text[:80]!r}: {answer['error']}"
+        elif query_id not in raw["errors"]:
+            raw["times"][query_id].append(answer["seconds"])
+            raw["search_times"][query_id].append(answer["search_seconds"])
+            if first:
+                raw["rankings"][query_id] = answer["ids"]
+                raw["lenient"] += lenient
+
+    for query_id, text in queries[:warmup]:
+        for system in [s for s in served if s not in gone]:
+            ask(system, query_id, text, timed=False, first=False)
+    for round_number in range(repeats):
+        for number, (query_id, text) in enumerate(queries):
+            order = [s for s in served if s not in gone]
+            for system in order[number % len(order) :] + order[: number % len(order)] if order else []:
+                ask(system, query_id, text, timed=True, first=round_number == 0)
+    for system, process in served.items():
+        if system in gone:
+            continue
+        try:
+            raws[system]["peak_rss"] = process.finish()["peak_rss"]
+        except WorkerGone as exc:
+            gone[system] = {"error": str(exc)}
+    return {system: gone.get(system, raws[system]) for system in served}
 
 
-def summarise(raw: dict, collection, peak_rss: int) -> dict:
-    """p50, p95, mean and max of the per-query medians; nDCG@10 and Recall@100 of the rankings."""
+def summarise(raw: dict, collection) -> dict:
+    """p50, p95, mean and max of the per-query medians; nDCG@10 and Recall@100 of the rankings.
+
+    A query that failed in any round is left out of the times (and counts as an empty ranking).
+    """
     from searchkit.evaluation import ndcg_at_k, percentile, recall_at_k
 
-    medians = [statistics.median(samples) for samples in raw["times"].values() if samples]
-    search_only = [statistics.median(samples) for samples in raw["search_times"].values() if samples]
+    timed = [q for q, samples in raw["times"].items() if samples and q not in raw["errors"]]
+    medians = [statistics.median(raw["times"][q]) for q in timed]
+    search_only = [statistics.median(raw["search_times"][q]) for q in timed]
     if not medians:
         first = next(iter(raw["errors"].values()), "no query timed")
         return {"error": f"every query failed ({first})"}
-    rankings = raw["rankings"]
+    rankings = {q: ids for q, ids in raw["rankings"].items() if q not in raw["errors"]}
     judged = collection.qrels
     ndcg = [ndcg_at_k(rankings.get(q, []), judged[q], 10) for q in collection.queries]
     recall = [recall_at_k(rankings.get(q, []), judged[q], TOP) for q in collection.queries]
@@ -283,7 +408,7 @@ def summarise(raw: dict, collection, peak_rss: int) -> dict:
         "ndcg10": statistics.fmean(ndcg) if ndcg else 0.0,
         "recall100": statistics.fmean(recall) if recall else 0.0,
         "hits_mean": statistics.fmean(len(r) for r in rankings.values()) if rankings else 0.0,
-        "peak_rss": peak_rss,
+        "peak_rss": raw["peak_rss"],
         "open_seconds": raw["open_seconds"],
     }
 
@@ -494,28 +619,34 @@ class RealText:
 
     # -- 2. query latency -----------------------------------------------------------------------
     def query_latency(self) -> dict:
-        queries = self.indexes / "queries.json"
-        queries.write_text(json.dumps(list(self.judged.queries.items()), ensure_ascii=False), encoding="utf-8")
-        systems = {}
+        systems, served = {}, {}
         for system in SYSTEMS:
             build = self.results["builds"].get(system, {})
             if "error" in build:
                 systems[system] = {"error": build["error"] if "not installed" in build["error"] else "no index"}
                 continue
-            self.log(f"query latency: {system}, {len(self.judged.queries)} queries x {self.repeats} ...")
-            command = worker_command("query", system, self.indexes / section(system), queries, self.repeats)
-            measured = run.measure(command, env=self.env)
-            failure = measured.failure()
-            if failure:
-                systems[system] = {"error": failure}
-                continue
-            systems[system] = summarise(json.loads(measured.stdout), self.judged, measured.peak_rss)
+            try:
+                served[system] = Served(system, self.indexes / section(system), self.env)
+            except WorkerGone as exc:
+                systems[system] = {"error": str(exc)}
+        queries = list(self.judged.queries.items())
+        self.log(f"query latency: {', '.join(served)} in turn, {len(queries)} queries x {self.repeats} ...")
+        try:
+            raws = interleaved_rankings(served, queries, self.repeats)
+        except BaseException:
+            for process in served.values():
+                process.kill()
+            raise
+        for system in SYSTEMS:
+            if system in raws:
+                systems[system] = raws[system] if "error" in raws[system] else summarise(raws[system], self.judged)
             entry = systems[system]
             if "error" not in entry:
                 self.log(
-                    f"  p50 {run.fmt_ms(entry['p50'])}, p95 {run.fmt_ms(entry['p95'])}, nDCG@10 {entry['ndcg10']:.4f}"
+                    f"  {system}: p50 {run.fmt_ms(entry['p50'])}, p95 {run.fmt_ms(entry['p95'])}, "
+                    f"nDCG@10 {entry['ndcg10']:.4f}"
                 )
-        return {"n": len(self.judged.queries), "warmup": min(WARMUP, len(self.judged.queries)), "systems": systems}
+        return {"n": len(queries), "warmup": min(WARMUP, len(queries)), "systems": systems}
 
     # -- 3. the collection as scraped pages --------------------------------------------------------
     def pages_builds(self) -> dict:
@@ -567,15 +698,8 @@ def worker(argv: list[str]) -> int:
         started = time.perf_counter()
         stats = builders[name](Path(args[0]), Path(args[1]))
         stats["seconds"] = round(time.perf_counter() - started, 3)
-    elif name == "query":
-        system, index_dir, queries_path, repeats = args
-        opened = time.perf_counter()
-        ranker = RANKERS[system](Path(index_dir))
-        open_seconds = time.perf_counter() - opened
-        queries = [tuple(pair) for pair in json.loads(Path(queries_path).read_text(encoding="utf-8"))]
-        stats = time_rankings(ranker, queries, int(repeats))
-        stats["open_seconds"] = open_seconds
-        ranker.close()
+    elif name == "serve":
+        return serve(args[0], Path(args[1]))
     else:
         print(f"unknown worker {name!r}", file=sys.stderr)
         return 2
@@ -709,9 +833,10 @@ def render_queries(results: dict) -> list[str]:
     lines = [
         "### Query latency, top 100",
         "",
-        f"{q['n']} judged queries, each timed {results['repeats']}x in one warm process per system (the first "
-        f"{q['warmup']} run once untimed before); figures over the per-query medians, from the query text to the "
-        "ranked ids of the top 100 (search only: up to the search call's return, before the ids are read).",
+        f"{q['n']} judged queries, each timed {results['repeats']}x in one warm process per system, the systems "
+        f"taking turns on each query (the first {q['warmup']} run once untimed before); figures over the per-query "
+        "medians, from the query text to the ranked ids of the top 100 (search only: up to the search call's "
+        "return, before the ids are read).",
         "",
         run.table(header, rows),
         "",

@@ -147,7 +147,7 @@ def test_the_three_systems_answer_every_judged_query(bench):
         assert entry["timed"] == 3 and entry["failed"] == 0, (name, entry)
         assert 0 < entry["search_p50"] <= entry["p50"] <= entry["p95"] <= entry["max"], (name, entry)
         assert entry["ndcg10"] == 1.0, (name, entry)  # each query's one relevant abstract ranks first
-        assert entry["hits_mean"] >= 1
+        assert entry["hits_mean"] >= 1 and entry["peak_rss"] > 1e6
     assert systems["tantivy"]["lenient"] == 1  # the unbalanced parenthesis
 
 
@@ -175,3 +175,8 @@ def test_the_section_is_written_and_the_others_kept(bench):
     assert "8 pages (one per document, seed 42)" in section
     assert "n/a" not in section.split("### Query latency", 1)[1]
     assert (work / "indexes-tinyfact" / "searchkit").is_dir()
+
+
+def test_a_query_process_that_cannot_start_is_one_line(tmp_path):
+    with pytest.raises(realtext.WorkerGone, match=r"^exit 1: .*"):
+        realtext.Served("plain Whoosh", tmp_path / "no-index", env=None)

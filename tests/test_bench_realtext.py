@@ -5,6 +5,7 @@ once, on eight short abstracts and four queries (three of them judged). bench/ i
 package: its directory is put on sys.path.
 """
 
+import copy
 import importlib.util
 import json
 import sys
@@ -180,3 +181,16 @@ def test_the_section_is_written_and_the_others_kept(bench):
 def test_a_query_process_that_cannot_start_is_one_line(tmp_path):
     with pytest.raises(realtext.WorkerGone, match=r"^exit 1: .*"):
         realtext.Served("plain Whoosh", tmp_path / "no-index", env=None)
+
+
+@needs_tantivy
+def test_a_missing_system_shows_as_na_in_every_table(bench):
+    results = copy.deepcopy(bench[1])
+    missing = {"error": "tantivy is not installed (pip install '.[bench]')"}
+    results["builds"]["tantivy"] = results["pages"]["builds"]["tantivy"] = results["queries"]["systems"]["tantivy"] = (
+        missing
+    )
+    text = realtext.render(results)
+    assert text.count("| tantivy | n/a: tantivy is not installed") == 3
+    assert "| query p95 within 5x tantivy's | n/a | n/a |" in text
+    assert "| p95 | n/a |" in text

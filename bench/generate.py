@@ -947,48 +947,77 @@ def make_article(
     if support and rnd() < 0.5:
         out += [f"Support {site}", ""]
 
-    # ---- comments: lognormal count (mean ~15, ~15% none, tail past 300)
-    nc = 0 if rnd() < 0.10 else min(1000, int(rng.lognormvariate(2.03, 1.3)))
+    # ---- comments
+    nc = comment_count(rng)
     if nc:
-        out += ["", *COMMENT_WIDGET, ""]
-        clens = [5 + int(140 * rng.betavariate(1.05, 3.3)) for _ in range(nc)]
-        total = sum(clens)
-        cw = _draw_words(rng, T, total, used, tail_bits)
-        _mix(rng, cw, tpop, tcum, 0.05, used)
-        _mix(rng, cw, T.comment_pop, T.comment_cum, 0.08, used)
-        shorts = [p[1] for p in P] + PL
-        if shorts:
-            m = int(total * 0.015 + rnd())
-            for p_ in rng.sample(range(total), m):
-                cw[p_] = shorts[int(rnd() * len(shorts))]
-        authors = rng.choices(T.handles, cum_weights=T.handles_cum, k=nc)
-        used.update(authors)
-        # sentence lengths: every sentence but a comment's last takes >= 3 words, so this is enough
-        slen = rng.choices(_CSENT_LENS, cum_weights=_CSENT_CUM, k=total // 3 + nc + 1)
-        si = 0
-        pos = 0
-        for c in range(nc):
-            L = clens[c]
-            if rnd() < 0.2:
-                out.append("")
-            else:
-                out += [authors[c], ""]
-            para = []
-            k = 0
-            while k < L:
-                sl = slen[si]
-                si += 1
-                if L - k - sl < 3:
-                    sl = L - k
-                para.append(_sentence(rng, cw[pos + k : pos + k + sl], _COMMENT_ENDS, None))
-                k += sl
-                if k < L and rnd() < 0.2:
-                    out += [" ".join(para), ""]
-                    para = []
-            out += [" ".join(para), ""]
-            pos += L
-        out.append(COMMENT_CLOSER)
+        out += comment_section(rng, T, nc, tpop, tcum, [p[1] for p in P] + PL, used, tail_bits)
     return "\n".join(out), nc
+
+
+def comment_count(rng: random.Random) -> int:
+    """How many comments a page gets: lognormal (mean ~15, ~10% none, a tail past 300)."""
+    return 0 if rng.random() < 0.10 else min(1000, int(rng.lognormvariate(2.03, 1.3)))
+
+
+def comment_section(
+    rng: random.Random,
+    T: Tables,
+    nc: int,
+    topic_pop: list[str],
+    topic_cum: list[float],
+    names: list[str],
+    used: set,
+    tail_bits: bytearray,
+) -> list[str]:
+    """The lines of a comment section of ``nc`` comments (nc >= 1), widget to closing line.
+
+    Comments are 5-150 words (mean ~40) of Zipf words, 5% of them drawn from ``topic_pop``
+    (weights ``topic_cum``) and 8% from the comment register; 1.5% of the words are replaced by
+    ``names`` (short names of the page's people and places) when there are any. Authors are
+    drawn from the shared handles; ~20% of the comments are anonymous. Words drawn are added to
+    ``used`` and ``tail_bits`` as in :func:`make_article`. The first line is the blank that,
+    after the page's last paragraph and its blank line, makes the two blank lines before
+    ``Notify of``.
+    """
+    rnd = rng.random
+    out = ["", *COMMENT_WIDGET, ""]
+    clens = [5 + int(140 * rng.betavariate(1.05, 3.3)) for _ in range(nc)]
+    total = sum(clens)
+    cw = _draw_words(rng, T, total, used, tail_bits)
+    _mix(rng, cw, topic_pop, topic_cum, 0.05, used)
+    _mix(rng, cw, T.comment_pop, T.comment_cum, 0.08, used)
+    if names:
+        m = int(total * 0.015 + rnd())
+        for p_ in rng.sample(range(total), m):
+            cw[p_] = names[int(rnd() * len(names))]
+    authors = rng.choices(T.handles, cum_weights=T.handles_cum, k=nc)
+    used.update(authors)
+    # sentence lengths: every sentence but a comment's last takes >= 3 words, so this is enough
+    slen = rng.choices(_CSENT_LENS, cum_weights=_CSENT_CUM, k=total // 3 + nc + 1)
+    si = 0
+    pos = 0
+    for c in range(nc):
+        L = clens[c]
+        if rnd() < 0.2:
+            out.append("")
+        else:
+            out += [authors[c], ""]
+        para = []
+        k = 0
+        while k < L:
+            sl = slen[si]
+            si += 1
+            if L - k - sl < 3:
+                sl = L - k
+            para.append(_sentence(rng, cw[pos + k : pos + k + sl], _COMMENT_ENDS, None))
+            k += sl
+            if k < L and rnd() < 0.2:
+                out += [" ".join(para), ""]
+                para = []
+        out += [" ".join(para), ""]
+        pos += L
+    out.append(COMMENT_CLOSER)
+    return out
 
 
 # --------------------------------------------------------------------------- driver

@@ -1114,8 +1114,11 @@ on synthetic corpora of scraped news pages made by `bench/generate.py`. All thre
 same documents, parsed by searchkit's readers. `make bench` measures the small corpus;
 `python bench/run.py --size medium` (or `large`) the others. Each run replaces the section of
 its corpus below and keeps the others. How each figure is measured is written at the top of
-`bench/run.py`; the raw figures of a run are in `bench/out/results-<size>.json`. What the
-profiles showed and what each change bought is in `docs/performance.md`.
+`bench/run.py`; the raw figures of a run are in `bench/out/results-<size>.json`. The sections
+named after a judged collection (`scifact`, `cisi`) compare the three on real text, and on it
+written out as scraped pages: `python bench/realtext.py [--collection DIR]`, described at the top
+of `bench/realtext.py`. What the profiles showed and what each change bought is in
+`docs/performance.md`.
 """
 SECTION = "<!-- bench:{key} -->"
 SECTION_END = "<!-- /bench:{key} -->"
@@ -1126,28 +1129,60 @@ def section_key(label: str) -> str:
 
 
 def update_doc(path: Path, label: str, text: str) -> None:
-    """Replace (or add) the section of ``label`` in the markdown file; keep the others."""
-    sections = {}
+    """Replace (or add) the section of ``label`` in the markdown file; keep the others.
+
+    The head is rewritten (:data:`DOC_HEAD`); the other sections and any text written by hand
+    between or after them stay where they are. A new section goes before the first section
+    that sorts after it (sizes in :data:`SIZE_ORDER` first, then other names alphabetically),
+    else at the end.
+    """
     try:
         old = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         old = ""
-    for chunk in old.split("<!-- bench:")[1:]:
-        key, _, rest = chunk.partition(" -->")
-        body, found, _ = rest.partition(SECTION_END.format(key=key))
-        if found:
-            sections[key] = body.strip("\n")
     key = section_key(label)
-    sections[key] = text.strip("\n")
-
-    def order(item: str) -> tuple[int, str]:
-        return (SIZE_ORDER.index(item) if item in SIZE_ORDER else len(SIZE_ORDER), item)
-
-    parts = [DOC_HEAD]
-    for name in sorted(sections, key=order):
-        parts += [SECTION.format(key=name), sections[name], SECTION_END.format(key=name), ""]
+    parts = doc_parts(old)
+    found = [i for i, (kind, name, _) in enumerate(parts) if kind == "section" and name == key]
+    if found:
+        parts[found[0]] = ("section", key, text.strip("\n"))
+    else:
+        later = [
+            i
+            for i, (kind, name, _) in enumerate(parts)
+            if kind == "section" and section_order(name) > section_order(key)
+        ]
+        parts.insert(later[0] if later else len(parts), ("section", key, text.strip("\n")))
+    lines = [DOC_HEAD]
+    for kind, name, body in parts:
+        if kind == "section":
+            lines += [SECTION.format(key=name), body, SECTION_END.format(key=name), ""]
+        elif body.strip():
+            lines += [body.strip("\n"), ""]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(parts), encoding="utf-8")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def section_order(key: str) -> tuple[int, str]:
+    return (SIZE_ORDER.index(key) if key in SIZE_ORDER else len(SIZE_ORDER), key)
+
+
+def doc_parts(text: str) -> list[tuple[str, str, str]]:
+    """What follows the head of benchmarks.md, in order: ``("section", key, body)`` and ``("text", "", text)``."""
+    opening = "<!-- bench:"
+    start = text.find(opening)
+    parts: list[tuple[str, str, str]] = []
+    rest = text[start:] if start >= 0 else ""
+    while rest:
+        key, marker, after = rest[len(opening) :].partition(" -->")
+        body, closed, tail = after.partition(SECTION_END.format(key=key))
+        if rest.startswith(opening) and marker and closed:
+            parts.append(("section", key, body.strip("\n")))
+            rest = tail
+            continue
+        following = rest.find(opening, 1)
+        parts.append(("text", "", rest if following < 0 else rest[:following]))
+        rest = "" if following < 0 else rest[following:]
+    return parts
 
 
 # --------------------------------------------------------------------------- main

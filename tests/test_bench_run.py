@@ -166,6 +166,27 @@ def test_update_doc_replaces_only_its_own_section(tmp_path):
     assert text.count("<!-- bench:small -->") == 1
 
 
+def test_update_doc_keeps_text_written_by_hand(tmp_path):
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text(
+        "# Benchmarks\n\nold head\n\n<!-- bench:small -->\nfirst small\n<!-- /bench:small -->\n\n"
+        "## Measured by hand\n\nkept as written\n\n<!-- bench:large -->\nfirst large\n<!-- /bench:large -->\n\n"
+        "## After the sections\n\nalso kept\n",
+        encoding="utf-8",
+    )
+    run.update_doc(doc, "small", "second small")
+    run.update_doc(doc, "medium", "first medium")
+    run.update_doc(doc, "scifact", "first scifact")
+    text = doc.read_text()
+    assert text.startswith(run.DOC_HEAD) and "old head" not in text
+    order = ["second small", "## Measured by hand", "kept as written", "first medium", "first large"]
+    order += ["## After the sections", "also kept", "first scifact"]
+    assert [text.index(part) for part in order] == sorted(text.index(part) for part in order)
+    assert "first small" not in text and text.count("<!-- bench:") == 4
+    run.update_doc(doc, "scifact", "second scifact")
+    assert doc.read_text() == text.replace("first scifact", "second scifact")
+
+
 def test_stale_edits_are_undone(tmp_path):
     corpus = tmp_path / "corpus"
     generate.generate(corpus, 3, seed=1, workers=1)

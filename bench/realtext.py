@@ -24,7 +24,8 @@ Measured in one run, each system in processes of its own (``--worker`` below):
    on the three alike. The first 10 queries run once untimed; then every query runs
    ``--repeats`` times, round after round. Timed in the system's process, with
    ``time.perf_counter``: from the query text to the ranked list of the 100 best document ids.
-   searchkit: ``Index.search(text, limit=100)`` and its hits' ids; plain Whoosh:
+   searchkit: ``Index.ranking(text, limit=100)`` (what ``searchkit eval`` calls: the order of
+   ``Index.search``, ids and scores, no stored field read); plain Whoosh:
    ``MultifieldParser(["title", "body"], schema, group=OrGroup)``, ``searcher.search(q,
    limit=100)`` and each hit's stored id; tantivy: ``Index.parse_query(text, ["title", "body"])``
    (``parse_query_lenient`` when it rejects the text), ``searcher.search(q, 100)`` and each hit's
@@ -157,10 +158,10 @@ class SearchkitRanker:
         self.index = open_index(index_dir)
 
     def search(self, text: str):
-        return self.index.search(text, limit=TOP)
+        return self.index.ranking(text, limit=TOP)
 
     def ids(self, results) -> list[str]:
-        return [hit.id for hit in results.hits]
+        return [found for found, _ in results]
 
     def close(self) -> None:
         self.index.close()

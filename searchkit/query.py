@@ -1,7 +1,7 @@
 """From the text a user typed to a Whoosh query.
 
 Plain words (``Putin Trump``) become index terms that :mod:`searchkit.scoring`
-ranks with BM25F over title, body and comment; for two to
+ranks with BM25F over title, body and comment (as it ranks every query); for two to
 :data:`MAX_TIERED_WORDS` distinct words, documents that contain every word
 rank first. A longer query is read as a natural-language question or
 statement: its function words (:data:`QUERY_STOP_WORDS`: ``what``, ``how``,
@@ -38,9 +38,6 @@ from . import schema as f
 from .analysis import TOKEN_PATTERN, fold, term
 from .documents import parse_period
 from .errors import QuerySyntaxError
-
-FIELD_WEIGHTS = {f.TITLE: 3.0, f.BODY: 1.0, f.COMMENT: 0.8}
-"""Field boosts for queries with syntax, which Whoosh's own BM25F scores (the weights of scoring.BM25FParams)."""
 
 MAX_TIERED_WORDS = 5
 """Up to this many words, documents with all the words rank above the others."""
@@ -188,12 +185,13 @@ def words_query(words) -> Query:
     terms = list(dict.fromkeys(word_terms(words)))
     if not terms:
         return NullQuery
-    per_word = [Or([Term(name, text, boost=weight) for name, weight in FIELD_WEIGHTS.items()]) for text in terms]
+    per_word = [Or([Term(name, text) for name in f.TEXT_FIELDS]) for text in terms]
     return per_word[0] if len(per_word) == 1 else Or(per_word)
 
 
 def _parser(schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(list(FIELD_WEIGHTS), schema, fieldboosts=FIELD_WEIGHTS, group=qparser.OrGroup)
+    # No field boosts: a term's boost is the user's ``^N`` only; BM25F weighs the fields (scoring.py).
+    parser = qparser.MultifieldParser(list(f.TEXT_FIELDS), schema, group=qparser.OrGroup)
     parser.remove_plugin_class(qparser.SingleQuotePlugin)
     parser.remove_plugin_class(qparser.FieldsPlugin)
     parser.add_plugin(qparser.FieldsPlugin(expr=rf"(?P<text>{'|'.join(_FIELD_NAMES)}):"))

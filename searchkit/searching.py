@@ -5,12 +5,15 @@ call. Articles and comments are both hits. With ``scope="all"`` a comment
 whose article is itself a hit is not listed on its own: it appears under its
 article (up to :data:`COMMENTS_PER_HIT` of them, with the count of all).
 
-Plain words are scored by :mod:`searchkit.scoring` (BM25F); for two to five
-words, documents that contain every word rank first, then those that miss a
-word. Queries with syntax (phrases, fields, wildcards, booleans) are scored by
-Whoosh. ``sort="date"`` orders newest first, over the documents with every
-word (or, when none has them all, over any match); undated documents come
-after every dated one.
+Every query is matched by :mod:`searchkit.matching` (Whoosh's parser decides
+what it means) and ranked by one BM25F (:mod:`searchkit.scoring`), computed
+over the columnar copy of the index. For two to five words, or an OR of two
+to five parts (``putin trump title:vienna``), documents that match every one
+rank first, then those that miss one. ``sort="date"`` orders newest first:
+for plain words over the documents with every word (or, when none has them
+all, over any match), for a query with syntax over every match; undated
+documents come after every dated one. :func:`ranking` gives the order
+alone (ids and scores), reading no stored field.
 
 Every hit says where it came from (``url``, ``source`` with ``:LINE`` or
 ``@OFFSET``, the article's byline) and carries its date as a
@@ -19,9 +22,8 @@ Every hit says where it came from (``url``, ``source`` with ``:LINE`` or
 :class:`HitRecord` rows for export.
 
 Every document of an article is written consecutively (the article, then its
-comments), and Whoosh keeps document order through merges, so a comment's
-article is the nearest article document before it: no stored field is read to
-fold comments under their articles.
+comments), and segments keep that order, so the columnar copy's ``parent``
+column folds comments under their articles with array operations.
 """
 
 from __future__ import annotations
@@ -384,9 +386,9 @@ class _Scored:
         if not len(candidates) or count <= 0:
             return EMPTY
         first = self.first_tier
-        if sort == "date":
+        if sort == "date":  # plain words: newest of those with every word; syntax: of every match
             pool = candidates
-            if first is not None and first[candidates].any():
+            if first is not None and self.parsed.terms is not None and first[candidates].any():
                 pool = candidates[first[candidates]]
             return _newest(pool, self.scores, self.state.arrays.dates, count)
         if first is None:

@@ -293,3 +293,40 @@ def test_an_id_field_takes_a_renamed_id_literally(tmp_path):
         assert [hit.id for hit in index.search("id:r1~2").hits] == ["r1~2"]  # not r1 within two edits
         assert {hit.id for hit in index.search("id:r1~3 OR id:r1").hits} == {"r1", "r1~3"}
         assert {hit.id for hit in index.search("ferr~1", scope="articles").hits} == {"r1", "r1~2", "r1~3"}
+
+
+@pytest.mark.parametrize(
+    "query, units",
+    [
+        ("putin trump title:vienna", ["putin", "trump", "title:vienna"]),
+        ('"vladimir putin" OR trump OR sanctions', ['"vladimir putin"', "trump", "sanctions"]),
+        ("(grain OR wheat) AND harvest", None),
+    ],
+)
+def test_syntax_queries_keep_the_all_words_tier(index, query, units):
+    """One ranking for every query: an OR of two to five parts ranks the documents matching
+    every part first, as plain words do; adding a field restriction no longer loses that tier."""
+    hits = list(index.iter_hits(query))
+    assert hits
+    if units is None:  # an AND: every hit matches every part already
+        return
+    holding = [{hit.id for hit in index.iter_hits(unit)} for unit in units]
+    every = [all(hit.id in held for held in holding) for hit in hits]
+    assert any(every) and not any(every) is False
+    first_miss = every.index(False) if False in every else len(every)
+    assert all(every[:first_miss]) and not any(every[first_miss:])  # the tier, then the rest
+    scores = [hit.score for hit in hits[:first_miss]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_a_field_restriction_ranks_with_the_same_bm25f_as_plain_words(index):
+    """``putin trump`` and ``putin trump title:vienna`` give the same score to a document
+    that does not have vienna in its title: the added part adds nothing to it."""
+    plain = {hit.id: hit.score for hit in index.iter_hits("putin trump")}
+    restricted = {hit.id: hit.score for hit in index.iter_hits("putin trump title:vienna")}
+    vienna = {hit.id for hit in index.iter_hits("title:vienna")}
+    shared = [doc for doc in plain if doc not in vienna]
+    assert shared
+    for doc in shared:
+        assert restricted[doc] == pytest.approx(plain[doc], rel=1e-9)
+    assert all(restricted[doc] > plain.get(doc, 0.0) for doc in vienna)

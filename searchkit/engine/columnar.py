@@ -43,8 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import schema as f
-from .reading import FilterMatcher
 from .damage import CopyUnusable, SegmentDamaged
+from .reading import FilterMatcher
 
 MAGIC = b"SKCOLS01"
 SUFFIX = ".cols"

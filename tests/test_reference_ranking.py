@@ -1,0 +1,485 @@
+"""The engine's ranking against an exhaustive reference (tests/reference_ranking.py), on generated queries.
+
+A seeded corpus of JSON Lines articles with comments, written from a small
+vocabulary so that words repeat, is indexed in several runs (files added,
+one edited, one deleted), so the index has several segments and deleted
+documents. Hundreds of generated queries of every kind (plain words, long
+questions, phrases, fields, booleans, wildcards, fuzzy terms, boosts, date
+clauses, and the scope, sort, author and date options) are ranked by both:
+every hit of ``iter_hits`` with its score, and the first 100 of
+``Index.search`` (comments folded under their articles) with ``total``.
+A failure lists, per kind, which queries differ and how.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+import pytest
+from whoosh import index as whoosh_index
+
+from searchkit import build_index, open_index
+
+from .reference_ranking import Reference, Ranking
+
+SEED = 20261201
+TOP = 100
+SCORE_TOLERANCE = 1e-6
+"""Scores agree to this relative difference."""
+TIE_TOLERANCE = 1e-9
+"""Scores closer than this (relative) may come in either order."""
+
+# -- the corpus -------------------------------------------------------------
+
+WORDS = """harbour ferry grain wheat barley market price council budget vote river bridge flood storm
+harvest farmer tractor village school teacher library museum festival concert orchestra violin
+railway station ticket strike union wage factory steel copper mine miner tunnel lantern mayor
+election ballot court judge verdict hospital nurse doctor clinic vaccine winter summer drought
+orchard apple cider bakery bread cheese dairy cattle sheep wool weaver loom canal lock barge
+lighthouse fisherman net trawler quay customs tariff export import shipment warehouse crane
+pension tax reform minister parliament senate treaty border patrol embassy envoy summit
+newspaper editor printer poster radio broadcast signal antenna satellite orbit comet
+glacier valley meadow forest timber sawmill carpenter mason chapel bell tower clock
+pottery kiln glass mirror candle wax honey beekeeper garden herb pepper salt spice
+bicycle tram bus driver ferryman pilot airport runway hangar cargo fuel engine""".split()
+FUNCTION_WORDS = "the of and a to in is was what how which are were with for on at by from about".split()
+PHRASES = [
+    "grain price",
+    "river bridge",
+    "council budget vote",
+    "railway station",
+    "steel factory strike",
+    "winter storm",
+    "apple cider festival",
+    "village school teacher",
+]
+AUTHORS = [
+    "anna maria lopez",
+    "chris chuba",
+    "li wei",
+    "jean paul roux",
+    "maria gomez",
+    "tom baker",
+    "anna berg",
+    "old harbour watcher",
+]
+
+
+_ZIPF = list(accumulate(1 / (rank + 6) for rank in range(len(WORDS))))
+
+
+def _zipf_word(rng: random.Random) -> str:
+    """A vocabulary word, the first ones more often than the last (as in real text)."""
+    return rng.choices(WORDS, cum_weights=_ZIPF)[0]
+
+
+def _text(rng: random.Random, size: int) -> str:
+    parts = []
+    while len(parts) < size:
+        roll = rng.random()
+        if roll < 0.12:
+            parts.extend(rng.choice(PHRASES).split())
+        elif roll < 0.35:
+            parts.append(rng.choice(FUNCTION_WORDS))
+        else:
+            parts.append(_zipf_word(rng))
+    sentence = " ".join(parts)
+    return sentence[0].upper() + sentence[1:] + "."
+
+
+def _date(rng: random.Random) -> str | None:
+    roll = rng.random()
+    year = rng.randint(2018, 2023)
+    if roll < 0.2:
+        return None
+    if roll < 0.3:
+        return str(year)
+    if roll < 0.45:
+        return f"{year}-{rng.randint(1, 12):02d}"
+    return f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+
+
+def _article(rng: random.Random, ident: str) -> dict:
+    record = {
+        "id": ident,
+        "title": _text(rng, rng.randint(2, 8)),
+        "body": " ".join(_text(rng, rng.randint(5, 12)) for _ in range(rng.randint(1, 4))),
+        "url": f"https://news.example/{ident}",
+    }
+    when = _date(rng)
+    if when:
+        record["date"] = when
+    if rng.random() < 0.5:
+        record["author"] = rng.choice(AUTHORS).title()
+    comments = []
+    for _ in range(rng.choice([0, 0, 1, 1, 2, 3, 5])):
+        comment = {"author": rng.choice(AUTHORS).title(), "text": _text(rng, rng.randint(3, 20))}
+        if rng.random() < 0.5:
+            comment["date"] = _date(rng) or "2021-06-01"
+        comments.append(comment)
+    if comments:
+        record["comments"] = comments
+    return record
+
+
+def _write(path, records) -> None:
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+
+
+def build_corpus_index(folder) -> str:
+    """Index the generated corpus in four runs; return the index path.
+
+    Runs: two files; two more; a fifth file and the first one edited (its
+    old documents deleted); then one file deleted. Small segments are merged
+    only once four pile up, so three stay, two of them with deletions.
+    """
+    rng = random.Random(SEED)
+    source, index = folder / "corpus", folder / "index"
+    source.mkdir()
+    sizes = {"a1": 36, "a2": 36, "b1": 36, "b2": 28, "c1": 36}
+    records = {name: [_article(rng, f"{name}-{n}") for n in range(size)] for name, size in sizes.items()}
+    for run in (("a1", "a2"), ("b1", "b2")):
+        for name in run:
+            _write(source / f"{name}.jsonl", records[name])
+        build_index([source], index, jobs=1)
+    edited = [_article(rng, f"a1-{n}") if n % 3 == 0 else record for n, record in enumerate(records["a1"])]
+    edited = edited[3:] + [_article(rng, f"a1-new-{n}") for n in range(5)]
+    _write(source / "a1.jsonl", edited)
+    _write(source / "c1.jsonl", records["c1"])
+    build_index([source], index, jobs=1, checksum=True)
+    (source / "b2.jsonl").unlink()
+    build_index([source], index, jobs=1)
+    return str(index)
+
+
+@pytest.fixture(scope="module")
+def index_path(tmp_path_factory) -> str:
+    return build_corpus_index(tmp_path_factory.mktemp("reference-ranking"))
+
+
+@pytest.fixture(scope="module")
+def whoosh_ix(index_path):
+    with open(f"{index_path}/searchkit.json", encoding="utf-8") as handle:
+        live = json.load(handle)["indexname"]
+    ix = whoosh_index.open_dir(index_path, indexname=live, readonly=True)
+    yield ix
+    ix.close()
+
+
+@pytest.fixture(scope="module")
+def reference(whoosh_ix):
+    with whoosh_ix.searcher() as searcher:
+        yield Reference(searcher)
+
+
+def test_the_index_has_several_segments_and_deleted_documents(whoosh_ix):
+    with whoosh_ix.reader() as reader:
+        leaves = reader.leaf_readers()
+        assert len(leaves) >= 3
+        assert sum(leaf.has_deletions() for leaf, _ in leaves) >= 2
+        assert reader.doc_count() < reader.doc_count_all()
+
+
+# -- the queries ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One generated query with its options."""
+
+    kind: str
+    text: str
+    options: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        given = " ".join(f"{name}={value!r}" for name, value in self.options.items())
+        return f"{self.text!r} {given}".strip()
+
+
+QUERIES_PER_KIND = 44
+FUZZY_QUERIES = 30
+"""Fewer fuzzy queries: Whoosh takes some 0.2 s to expand each one."""
+MISSPELLED = {"wheat": "wheet", "barley": "barly", "harbour": "harbor", "council": "counsil", "bridge": "brige"}
+
+
+def _words(rng: random.Random, count: int) -> list[str]:
+    return [_zipf_word(rng) for _ in range(count)]
+
+
+def _year_or_month(rng: random.Random) -> str:
+    year = rng.randint(2018, 2023)
+    return str(year) if rng.random() < 0.5 else f"{year}-{rng.randint(1, 12):02d}"
+
+
+def _options(rng: random.Random, always: bool = False) -> dict:
+    """Scope, sort, author and date options, each now and then (several at once with ``always``)."""
+    options = {}
+    chance = 0.6 if always else 0.15
+    if rng.random() < chance:
+        options["scope"] = rng.choice(["all", "articles", "comments"])
+    if rng.random() < chance:
+        options["sort"] = "date"
+    if rng.random() < chance / 2 and options.get("scope") != "articles":
+        options["author"] = rng.choice(["anna", "maria gomez", "chris chuba", "li", "watcher"])
+    if rng.random() < chance:
+        options["since"] = _year_or_month(rng)
+    if rng.random() < chance / 2:
+        options["until"] = str(max(int(options.get("since", "2018")[:4]) + rng.randint(0, 3), 2019))
+    if ("since" in options or "until" in options) and rng.random() < 0.4:
+        options["undated"] = "include"
+    return options
+
+
+def _date_clause(rng: random.Random) -> str:
+    return rng.choice(
+        [
+            f"date:{_year_or_month(rng)}",
+            f"date:[{rng.randint(2018, 2020)} to {rng.randint(2020, 2023)}-{rng.randint(1, 12):02d}]",
+            f"date:>{rng.randint(2018, 2022)}",
+            f"date:<={rng.randint(2019, 2023)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        ]
+    )
+
+
+def _words_case(rng):
+    words = _words(rng, rng.randint(1, 5))
+    if rng.random() < 0.15:
+        words.insert(rng.randrange(len(words) + 1), rng.choice(["zebra", "the", "quasar"]))
+    return " ".join(words)
+
+
+def _repeated_case(rng):
+    words = _words(rng, rng.randint(1, 4))
+    words += rng.choices(words, k=rng.randint(1, 3))
+    rng.shuffle(words)
+    return " ".join(words)
+
+
+def _long_case(rng):
+    opener = rng.choice(["what are the effects of", "how did the", "which", "why were the", ""])
+    words = list(dict.fromkeys(_words(rng, rng.randint(6, 12))))
+    while len(words) < 6:
+        words.append(rng.choice(WORDS))
+        words = list(dict.fromkeys(words))
+    middle = [word if rng.random() < 0.75 else f"{word} {rng.choice(FUNCTION_WORDS)}" for word in words]
+    return f"{opener} {' '.join(middle)}".strip() + rng.choice(["?", "", "."])
+
+
+def _phrase_case(rng):
+    phrase = rng.choice(PHRASES).split()
+    if len(phrase) == 3 and rng.random() < 0.5:
+        phrase = phrase[:2] if rng.random() < 0.5 else phrase[1:]
+    if rng.random() < 0.2:
+        phrase = _words(rng, 2)  # a random pair: often no document has it
+    quoted = f'"{" ".join(phrase)}"'
+    roll = rng.random()
+    if roll < 0.4:
+        return quoted
+    if roll < 0.8:
+        return f"{quoted} {' '.join(_words(rng, rng.randint(1, 2)))}"
+    return f'{quoted} "{rng.choice(PHRASES)}"'
+
+
+def _field_case(rng):
+    name = rng.choice(["title", "body", "comment", "author"])
+    value = rng.choice(AUTHORS).split()[0] if name == "author" else _zipf_word(rng)
+    parts = [f"{name}:{value}"] + _words(rng, rng.randint(0, 3))
+    if rng.random() < 0.3:
+        parts.append(f"{rng.choice(['title', 'body', 'comment'])}:{_zipf_word(rng)}")
+    if rng.random() < 0.15:
+        parts.append(f'title:"{rng.choice(PHRASES)}"')
+    rng.shuffle(parts)
+    return " ".join(parts)
+
+
+def _boolean_case(rng):
+    a, b, c = _words(rng, 3)
+    return rng.choice(
+        [
+            f"{a} AND {b}",
+            f"{a} OR {b}",
+            f"{a} NOT {b}",
+            f"{a} {b} NOT {c}",
+            f"({a} OR {b}) AND {c}",
+            f"{a} AND ({b} OR {c})",
+            f"({a} AND {b}) OR {c}",
+            f"{a} ANDMAYBE {b}",
+            f"{a} -{b}",
+            f"{a} {b} AND NOT {c}",
+            f'"{rng.choice(PHRASES)}" NOT {c}',
+            f"NOT {a} {b}",
+        ]
+    )
+
+
+def _wildcard_case(rng):
+    word = _zipf_word(rng)
+    pattern = rng.choice([word[:3] + "*", word[:4] + "*", word[0] + "?" + word[2:], word[:2] + "*" + word[-2:]])
+    extra = " ".join(_words(rng, rng.randint(0, 2)))
+    return f"{pattern} {extra}".strip() if rng.random() < 0.7 else f"{extra} title:{pattern}".strip()
+
+
+def _fuzzy_case(rng):
+    word, typo = rng.choice(sorted(MISSPELLED.items()))
+    fuzzy = f"{rng.choice([typo, word])}~{rng.choice([1, 1, 1, 2])}"
+    return f"{fuzzy} {' '.join(_words(rng, rng.randint(0, 2)))}".strip()
+
+
+def _boost_case(rng):
+    words = _words(rng, rng.randint(2, 4))
+    at = rng.randrange(len(words))
+    words[at] = f"{words[at]}^{rng.choice([2, 3, 0.5])}"
+    return " ".join(words)
+
+
+def _date_case(rng):
+    clause = _date_clause(rng)
+    if rng.random() < 0.25:
+        return clause  # only a date: every document in the range
+    return f"{' '.join(_words(rng, rng.randint(1, 3)))} {clause}"
+
+
+GENERATORS = {
+    "words": _words_case,
+    "repeated words": _repeated_case,
+    "long questions": _long_case,
+    "phrases": _phrase_case,
+    "fields": _field_case,
+    "booleans": _boolean_case,
+    "wildcards": _wildcard_case,
+    "fuzzy": _fuzzy_case,
+    "boosts": _boost_case,
+    "date clauses": _date_case,
+    "filters": _words_case,
+    "date sort": _words_case,
+}
+"""Kinds of query; ``filters`` and ``date sort`` are plain words with several options."""
+
+
+def generate_cases(seed: int = SEED) -> dict[str, list[Case]]:
+    rng = random.Random(seed)
+    cases = {}
+    for kind, make in GENERATORS.items():
+        cases[kind] = []
+        for _ in range(FUZZY_QUERIES if kind == "fuzzy" else QUERIES_PER_KIND):
+            options = _options(rng, always=kind == "filters")
+            if kind == "date sort":
+                options["sort"] = "date"
+            cases[kind].append(Case(kind, make(rng), options))
+    return cases
+
+
+CASES = generate_cases()
+
+
+# -- comparing --------------------------------------------------------------
+
+
+def _close(one: float, other: float, tolerance: float) -> bool:
+    return math.isclose(one, other, rel_tol=tolerance, abs_tol=tolerance)
+
+
+def _runs(ranking: Ranking) -> list[list[int]]:
+    """The reference's order cut where it is decided: a run holds documents that may come in any order."""
+    runs: list[list[int]] = []
+    previous = None
+    for docnum in ranking.docnums:
+        score, group = ranking.scores[docnum], ranking.group[docnum]
+        if previous is not None and group == previous[0] and _close(score, previous[1], TIE_TOLERANCE):
+            runs[-1].append(docnum)
+        else:
+            runs.append([docnum])
+        previous = (group, score)
+    return runs
+
+
+def differences(
+    reference: Reference, expected: Ranking, got: list[tuple[str, float]], limit: int | None, sort: str
+) -> list[str]:
+    """How a ranked list of (id, score) differs from the reference's (its first ``limit``), in words.
+
+    Where scores are exactly equal under ``sort="relevance"``, the document
+    number decides (ids map to document numbers through the reference).
+    """
+    name = {docnum: reference.stored[docnum]["id"] for docnum in expected.docnums}
+    wanted = expected.docnums if limit is None else expected.docnums[:limit]
+    problems = []
+    if len(got) != len(wanted):
+        problems.append(f"{len(got)} hits, the reference has {len(wanted)}")
+    docnums = []
+    for ident, score in got:
+        docnum = reference.docnum_of.get(ident)
+        if docnum not in expected.scores or docnum not in expected.group:
+            problems.append(f"{ident} is not a hit of the reference")
+        elif not _close(score, expected.scores[docnum], SCORE_TOLERANCE):
+            problems.append(f"{ident} scores {score:.6g}, the reference {expected.scores[docnum]:.6g}")
+        docnums.append(docnum)
+    start = 0
+    for run in _runs(expected):
+        if start >= len(docnums):
+            break
+        shown = set(docnums[start : start + len(run)])
+        whole = start + len(run) <= len(wanted)
+        if (shown != set(run)) if whole else not shown <= set(run):
+            first = [name[d] for d in run[:4]]
+            problems.append(
+                f"ranks {start + 1}-{start + len(run)}: got {sorted(reference.stored[d]['id'] for d in shown if d)[:4]}"
+                f", the reference {first} (score {expected.scores[run[0]]:.6g})"
+            )
+            break
+        start += len(run)
+    for (one, one_score), (other, other_score) in zip(got, got[1:]):
+        a, b = reference.docnum_of.get(one), reference.docnum_of.get(other)
+        same_group = a in expected.group and b in expected.group and expected.group[a] == expected.group[b]
+        if sort == "relevance" and one_score == other_score and same_group and a > b:
+            problems.append(f"{one} and {other} score the same but come out of document order")
+            break
+    return problems[:4]
+
+
+def check(index, reference: Reference, case: Case) -> list[str]:
+    """Every way ``iter_hits`` and ``search`` differ from the reference on one query."""
+    sort = case.options.get("sort", "relevance")
+    problems = []
+    try:
+        expected = reference.rank(case.text, **case.options)
+        got = [(row.id, row.score) for row in index.iter_hits(case.text, **case.options)]
+        problems += [f"iter_hits: {problem}" for problem in differences(reference, expected, got, None, sort)]
+        folded = reference.rank(case.text, folded=True, **case.options)
+        results = index.search(case.text, limit=TOP, **case.options)
+        if results.total != folded.total:
+            problems.append(f"search: total {results.total}, the reference {folded.total}")
+        shown = [(hit.id, hit.score) for hit in results.hits]
+        problems += [f"search: {problem}" for problem in differences(reference, folded, shown, TOP, sort)]
+    except Exception as exc:  # noqa: BLE001 - one failing query must not hide the others
+        problems.append(f"raised {type(exc).__name__}: {exc}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def index(index_path):
+    with open_index(index_path) as opened:
+        yield opened
+
+
+def test_hundreds_of_queries_of_every_kind():
+    assert sum(map(len, CASES.values())) >= 500
+    assert all(len(cases) >= 30 for cases in CASES.values())
+
+
+@pytest.mark.parametrize("kind", list(GENERATORS))
+def test_ranking_matches_the_reference(index, reference, kind):
+    failures = []
+    for case in CASES[kind]:
+        problems = check(index, reference, case)
+        if problems:
+            failures.append(f"  {case}: " + "; ".join(problems))
+    assert not failures, (
+        f"{len(failures)} of {len(CASES[kind])} {kind} queries rank differently from the reference:\n"
+        + "\n".join(failures[:12])
+    )

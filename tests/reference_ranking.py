@@ -267,7 +267,9 @@ class Reference:
         if not total:
             return terms, tie
         size = sum(entry.weight for entry in terms.values())
-        expanded = {text: ScoringTerm(ORIGINAL_WEIGHT * entry.weight, set(TEXT_FIELDS)) for text, entry in terms.items()}
+        expanded = {
+            text: ScoringTerm(ORIGINAL_WEIGHT * entry.weight, set(TEXT_FIELDS)) for text, entry in terms.items()
+        }
         for word, weight in chosen:
             entry = expanded.setdefault(word, ScoringTerm(0.0, set(TEXT_FIELDS)))
             entry.weight += (1 - ORIGINAL_WEIGHT) * size * weight / total

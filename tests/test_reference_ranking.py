@@ -445,17 +445,18 @@ def differences(
     return problems[:4]
 
 
-def check(index, reference: Reference, case: Case) -> list[str]:
-    """Every way ``iter_hits`` and ``search`` differ from the reference on one query.
+def check(index, reference: Reference, case: Case) -> tuple[list[str], int]:
+    """Every way ``iter_hits`` and ``search`` differ from the reference on one query, and its hit count.
 
     When feedback had to choose between words of equal weight (a long
     question), the expanded query is not determined: only which documents
     are hits, and how many, is compared.
     """
     sort = case.options.get("sort", "relevance")
-    problems = []
+    problems, hits = [], 0
     try:
         expected = reference.rank(case.text, sort=sort, **_filters(case))
+        hits = len(expected.docnums)
         folded = reference.rank(case.text, sort=sort, folded=True, **_filters(case))
         got = [(row.id, row.score) for row in index.iter_hits(case.text, **case.options)]
         results = index.search(case.text, limit=TOP, **case.options)
@@ -465,13 +466,13 @@ def check(index, reference: Reference, case: Case) -> list[str]:
             ids = {reference.stored[docnum]["id"] for docnum in expected.docnums}
             if {ident for ident, _ in got} != ids:
                 problems.append("iter_hits: not the reference's hits")
-            return problems
+            return problems, hits
         problems += [f"iter_hits: {problem}" for problem in differences(reference, expected, got, None, sort)]
         shown = [(hit.id, hit.score) for hit in results.hits]
         problems += [f"search: {problem}" for problem in differences(reference, folded, shown, TOP, sort)]
     except Exception as exc:  # noqa: BLE001 - one failing query must not hide the others
         problems.append(f"raised {type(exc).__name__}: {exc}")
-    return problems
+    return problems, hits
 
 
 def _filters(case: Case) -> dict:
@@ -484,18 +485,23 @@ def index(index_path):
         yield opened
 
 
-def test_hundreds_of_queries_of_every_kind():
+def test_hundreds_of_queries_of_every_kind_and_option():
     assert sum(map(len, CASES.values())) >= 500
     assert all(len(cases) >= 30 for cases in CASES.values())
+    options = [case.options for cases in CASES.values() for case in cases]
+    for name in ("scope", "sort", "author", "since", "until", "undated"):
+        assert sum(name in given for given in options) >= 20, name
 
 
 @pytest.mark.parametrize("kind", list(GENERATORS))
 def test_ranking_matches_the_reference(index, reference, kind):
-    failures = []
+    failures, with_hits = [], 0
     for case in CASES[kind]:
-        problems = check(index, reference, case)
+        problems, hits = check(index, reference, case)
+        with_hits += hits > 0
         if problems:
             failures.append(f"  {case}: " + "; ".join(problems))
+    assert with_hits >= len(CASES[kind]) // 2, f"only {with_hits} {kind} queries have hits: the comparison says little"
     assert not failures, (
         f"{len(failures)} of {len(CASES[kind])} {kind} queries rank differently from the reference:\n"
         + "\n".join(failures[:12])

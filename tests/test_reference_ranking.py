@@ -23,6 +23,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from searchkit import build_index, open_index
+from searchkit.query import parse_query
 
 from .reference_ranking import Ranking, Reference
 
@@ -182,6 +183,79 @@ def test_the_index_has_several_segments_and_deleted_documents(whoosh_ix):
         assert len(leaves) >= 3
         assert sum(leaf.has_deletions() for leaf, _ in leaves) >= 2
         assert reader.doc_count() < reader.doc_count_all()
+
+
+# -- the reference itself -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """Three articles in two files; the first file then loses one article, so two documents are deleted."""
+    folder = tmp_path_factory.mktemp("tiny-reference")
+    first = [
+        {"id": "a", "title": "Ferry news", "text": "The ferry left. The ferry came back at night."},
+        {"id": "b", "title": "Night market", "text": "Stalls open at night near the harbour."},
+    ]
+    _write(folder / "one.jsonl", first)
+    _write(
+        folder / "two.jsonl", [{"id": "c", "title": "Budget", "text": "The council passed the budget for the ferry."}]
+    )
+    build_index([folder / "one.jsonl", folder / "two.jsonl"], folder / "ix", jobs=1)
+    _write(folder / "one.jsonl", first[:1])
+    build_index([folder / "one.jsonl", folder / "two.jsonl"], folder / "ix", jobs=1, checksum=True)
+    live = json.loads((folder / "ix" / "searchkit.json").read_text(encoding="utf-8"))["indexname"]
+    ix = whoosh_index.open_dir(str(folder / "ix"), indexname=live, readonly=True)
+    with ix.searcher() as searcher:
+        yield Reference(searcher)
+    ix.close()
+
+
+def test_the_reference_scores_bm25f_by_hand(tiny):
+    # Indexed words (stop words out): titles a 2, b 2, c 1, a again 2; bodies a 6, b 5, c 4, a again 6.
+    # Averages count the deleted a and b; N and df count the live a and c only.
+    k1, b = 1.2, 0.75
+    title, body = 7 / 4, 21 / 4
+    idf = math.log(1 + (2 - 2 + 0.5) / (2 + 0.5))
+    tf_a = 3.0 * 1 / (1 - b + b * 2 / title) + 1.0 * 2 / (1 - b + b * 6 / body)
+    tf_c = 1.0 * 1 / (1 - b + b * 4 / body)
+    ranking = tiny.rank("ferry")
+    assert [tiny.stored[docnum]["id"] for docnum in ranking.docnums] == ["a", "c"]
+    assert tiny.doc_count == 2 and tiny.reader.doc_count_all() == 4
+    expected = [idf * tf * (k1 + 1) / (k1 + tf) for tf in (tf_a, tf_c)]
+    assert [ranking.scores[docnum] for docnum in ranking.docnums] == pytest.approx(expected, rel=1e-12)
+
+
+def _terms(reference: Reference, text: str) -> dict:
+    parsed = parse_query(text, reference.searcher.schema)
+    return {word: sorted(entry.fields) for word, entry in reference.scoring_terms(parsed).items()}
+
+
+def test_the_reference_scores_the_positive_leaves_on_text_fields(reference):
+    every = ["body", "comment", "title"]
+    assert _terms(reference, "wheat NOT price") == {"wheat": every}
+    assert _terms(reference, "wheat -price") == {"wheat": every, "price": every}  # no minus operator
+    assert _terms(reference, "wheat ANDMAYBE barley") == {"wheat": every, "barley": every}
+    assert _terms(reference, "author:anna wheat") == {"wheat": every}
+    assert _terms(reference, 'title:"river bridge" grain') == {"river": ["title"], "bridg": ["title"], "grain": every}
+    assert _terms(reference, "comment:ferry title:ferry") == {"ferri": ["comment", "title"]}
+    expanded = _terms(reference, "title:ba*")
+    in_titles = {word.decode("utf-8") for word in reference.reader.lexicon("title") if word.startswith(b"ba")}
+    assert set(expanded) == in_titles and len(in_titles) > 2
+    assert all(fields == ["title"] for fields in expanded.values())
+    weights = reference.scoring_terms(parse_query("grain^2 price", reference.searcher.schema))
+    assert weights["grain"].weight == 2 * weights["price"].weight
+
+
+def test_the_reference_tiers_by_word_or_phrase_whatever_the_fields(reference):
+    def units(text):
+        return len(reference.units(parse_query(text, reference.searcher.schema)))
+
+    assert units("grain price") == 2
+    assert units("grain price title:budget") == 3
+    assert units('"grain price" barley') == 2
+    assert units("title:grain OR grain") == 0  # one unit: not tiered
+    assert units("grain NOT price") == 0
+    assert units("a b c d e f g h i j k l") == 0  # a long question
 
 
 # -- the queries ------------------------------------------------------------

@@ -29,6 +29,16 @@ The spec, in short (issue 11):
   descending, then document number. ``sort="date"``: dated first, newest
   first, then score.
 * ``search`` folds a comment under its article when the article is a hit too.
+
+Where the spec leaves a choice, this follows what searchkit does today:
+feedback expands a long question only under ``sort="relevance"``, from the
+candidates the ranking sees (folded ones in ``search``); under
+``sort="date"``, ``search`` lists only the documents holding every unit of
+a tiered query when there are any (``total`` still counts every match),
+while ``iter_hits`` lists every match; a unit is held when the document
+matches it (a phrase unit: the phrase); the units group the same word,
+phrase or pattern named on several fields; ``|q|`` of RM3 sums the weights
+of the query terms the index holds.
 """
 
 from __future__ import annotations

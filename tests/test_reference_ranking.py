@@ -580,3 +580,22 @@ def test_ranking_matches_the_reference(index, reference, kind):
         f"{len(failures)} of {len(CASES[kind])} {kind} queries rank differently from the reference:\n"
         + "\n".join(failures[:12])
     )
+
+
+def test_the_comparison_sees_a_wrong_order_a_wrong_score_and_a_missing_hit(reference):
+    expected = reference.rank("grain price harbour")
+    right = [(reference.stored[docnum]["id"], expected.scores[docnum]) for docnum in expected.docnums]
+    assert len(right) > 20 and differences(reference, expected, right, None, "relevance") == []
+    assert differences(reference, expected, right[:TOP], TOP, "relevance") == []
+    first, second = right[0], right[1]
+    assert expected.scores[expected.docnums[0]] > expected.scores[expected.docnums[1]] * (1 + TIE_TOLERANCE)
+    swapped = [second, first, *right[2:]]
+    assert any("rank 1" in problem for problem in differences(reference, expected, swapped, None, "relevance"))
+    off = [(first[0], first[1] * 1.0001), *right[1:]]
+    assert any("scores differ" in problem for problem in differences(reference, expected, off, None, "relevance"))
+    assert any("hits, the reference has" in p for p in differences(reference, expected, right[1:], None, "relevance"))
+    ties = [at for at in range(len(right) - 1) if right[at][1] == right[at + 1][1]]
+    assert ties  # short comments with one word: equal scores, which document order decides
+    at = ties[0]
+    reordered = right[:at] + [right[at + 1], right[at]] + right[at + 2 :]
+    assert any("document order" in p for p in differences(reference, expected, reordered, None, "relevance"))

@@ -11,7 +11,8 @@ scoring code.
 
 The spec, in short (issue 11):
 
-* Matching is Whoosh's, then restricted by scope, ``author`` and the date
+* Matching is Whoosh's (each leaf by ``docs_for_query``, AND, OR and NOT
+  as set operations), then restricted by scope, ``author`` and the date
   filters (``--since/--until`` and ``date:`` clauses; undated documents are
   dropped by a date filter unless ``undated="include"``). A query of only a
   date clause matches every document in its range.
@@ -48,7 +49,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from whoosh.query import AndMaybe, AndNot, MultiTerm, Not, NullQuery, Or, Phrase, Term
+from whoosh.query import And, AndMaybe, AndNot, MultiTerm, Not, NullQuery, Or, Phrase, Require, Term
 
 from searchkit.analysis import TOKEN_PATTERN, term
 from searchkit.query import QUERY_STOP_TERMS, author_query, date_range, parse_query
@@ -118,6 +119,24 @@ class Reference:
     # -- what matches ---------------------------------------------------
 
     def _docs(self, query) -> set[int]:
+        """The live documents a query matches: boolean operators as set operations, each leaf by Whoosh.
+
+        Whoosh's own matchers are not trusted to combine: its ANDNOT over ORs
+        of several fields has let through a document holding the excluded word.
+        """
+        if isinstance(query, Or):
+            return set().union(*(self._docs(child) for child in query.subqueries))
+        if isinstance(query, (And, Require)):
+            found = self._docs(query.children()[0])
+            for child in query.children()[1:]:
+                found &= self._docs(child)
+            return found
+        if isinstance(query, AndNot):
+            return self._docs(query.a) - self._docs(query.b)
+        if isinstance(query, AndMaybe):
+            return self._docs(query.a)
+        if isinstance(query, Not):
+            return set(self.live) - self._docs(query.query)
         return set(self.searcher.docs_for_query(query)) & self.stored.keys()
 
     def candidates(self, parsed, *, scope="all", author=None, since=None, until=None, undated="exclude"):

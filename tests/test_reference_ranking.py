@@ -23,6 +23,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from searchkit import build_index, open_index
+from searchkit.analysis import term
 from searchkit.query import parse_query
 
 from .reference_ranking import Ranking, Reference
@@ -244,6 +245,16 @@ def test_the_reference_scores_the_positive_leaves_on_text_fields(reference):
     assert all(fields == ["title"] for fields in expanded.values())
     weights = reference.scoring_terms(parse_query("grain^2 price", reference.searcher.schema))
     assert weights["grain"].weight == 2 * weights["price"].weight
+
+
+def test_the_reference_matches_not_as_a_set_difference(reference):
+    # Whoosh's own ANDNOT matcher let a comment holding "museum" through "NOT museum mayor" on this index.
+    every = ("title", "body", "comment")
+    for kept, dropped in [("mayor", "museum"), ("farmer", "price"), ("grain", "price"), ("museum", "grain")]:
+        for text in (f"{kept} NOT {dropped}", f"NOT {dropped} {kept}"):
+            parsed = parse_query(text, reference.searcher.schema)
+            wanted = reference.holders(term(kept), every) - reference.holders(term(dropped), every)
+            assert reference.candidates(parsed) == wanted, text
 
 
 def test_the_reference_tiers_by_word_or_phrase_whatever_the_fields(reference):

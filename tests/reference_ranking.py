@@ -127,8 +127,9 @@ class Reference:
         if isinstance(query, Or):
             return set().union(*(self._docs(child) for child in query.subqueries))
         if isinstance(query, (And, Require)):
-            found = self._docs(query.children()[0])
-            for child in query.children()[1:]:
+            first, *others = query.children()
+            found = self._docs(first)
+            for child in others:
                 found &= self._docs(child)
             return found
         if isinstance(query, AndNot):

@@ -38,8 +38,9 @@ candidates the ranking sees (folded ones in ``search``); under
 a tiered query when there are any (``total`` still counts every match),
 while ``iter_hits`` lists every match; a unit is held when the document
 matches it (a phrase unit: the phrase); the units group the same word,
-phrase or pattern named on several fields; ``|q|`` of RM3 sums the weights
-of the query terms the index holds.
+phrase or pattern named on several fields; the feedback documents are the
+best candidates that score above 0, and ``|q|`` sums the weights of every
+term of the query, held by the index or not.
 """
 
 from __future__ import annotations
@@ -272,11 +273,12 @@ class Reference:
 
     def rm3(self, terms: dict[str, ScoringTerm], docs: set[int]) -> tuple[dict[str, ScoringTerm], bool]:
         """The query expanded from its best documents among ``docs``, and whether the word cut was a tie."""
-        terms = {text: entry for text, entry in terms.items() if self.holders(text, entry.fields)}
         if not terms or not docs:
             return terms, False
         first = self.bm25f(terms, docs)
-        best = sorted(first, key=lambda d: (-first[d], d))[:FEEDBACK_DOCUMENTS]
+        best = [d for d in sorted(first, key=lambda d: (-first[d], d))[:FEEDBACK_DOCUMENTS] if first[d] > 0]
+        if not best:
+            return terms, False
         top = first[best[0]]
         relevance: dict[str, float] = {}
         for docnum in best:

@@ -257,6 +257,16 @@ def test_the_reference_matches_not_as_a_set_difference(reference):
             assert reference.candidates(parsed) == wanted, text
 
 
+def test_the_parser_boosts_only_what_the_user_boosts(reference):
+    # The ranking spec weighs a term of a query with syntax by the user's ^N alone: field weights
+    # belong to BM25F. A parser that still boosts title leaves 3.0 counts the title weight twice.
+    parsed = parse_query('wheat "grain price" title:barley harb* wheet~1 price^2', reference.searcher.schema)
+    leaves = list(parsed.any.leaves())
+    assert len(leaves) == 16  # six parts, five of them on title, body and comment
+    wrong = [leaf for leaf in leaves if leaf.boost != (2.0 if getattr(leaf, "text", None) == "price" else 1.0)]
+    assert not wrong, f"{len(wrong)} leaves boosted by the parser, such as {wrong[:3]}"
+
+
 def test_the_reference_tiers_by_word_or_phrase_whatever_the_fields(reference):
     def units(text):
         return len(reference.units(parse_query(text, reference.searcher.schema)))

@@ -381,14 +381,15 @@ class _Scored:
                 scores = self.scorer.scores(expanded)
         self.scores = scores
 
-    def order(self, candidates: np.ndarray, count: int, sort: str) -> np.ndarray:
-        """The first ``count`` of ``candidates`` in result order."""
+    def order(self, candidates: np.ndarray, count: int, sort: str, every: bool = False) -> np.ndarray:
+        """The first ``count`` of ``candidates`` in result order (``every``: a date sort keeps
+        every candidate, where a page of plain words shows those with every word first)."""
         if not len(candidates) or count <= 0:
             return EMPTY
         first = self.first_tier
         if sort == "date":  # plain words: newest of those with every word; syntax: of every match
             pool = candidates
-            if first is not None and self.parsed.terms is not None and first[candidates].any():
+            if first is not None and self.parsed.terms is not None and not every and first[candidates].any():
                 pool = candidates[first[candidates]]
             return _newest(pool, self.scores, self.state.arrays.dates, count)
         if first is None:
@@ -613,7 +614,7 @@ def iter_hits(
         return
     searcher, parsed, scored = found.searcher, found.parsed, found.scored
     scored.rank_within(found.candidates, sort)  # the scores search() ranks by, for every hit
-    order = scored.order(found.candidates, len(found.candidates), sort)
+    order = scored.order(found.candidates, len(found.candidates), sort, every=True)
     order_scores = scored.scores[order]
     found.candidates = scored.scores = scored.matching = scored.first_tier = None  # free them before the rows
     terms = _highlight_terms(searcher, parsed.any)

@@ -34,8 +34,9 @@ The spec, in short (issue 11):
 Where the spec leaves a choice, this follows what searchkit does today:
 feedback expands a long question only under ``sort="relevance"``, from the
 candidates the ranking sees (folded ones in ``search``); under
-``sort="date"``, ``search`` lists only the documents holding every unit of
-a tiered query when there are any (``total`` still counts every match),
+``sort="date"``, ``search`` lists only the documents holding every word of
+a tiered plain-word query when there are any (``total`` still counts every
+match; a query with syntax is sorted over every match),
 while ``iter_hits`` lists every match; a unit is held when the document
 matches it (a phrase unit: the phrase); the units group the same word,
 phrase or pattern named on several fields; the feedback documents are the
@@ -369,7 +370,8 @@ class Reference:
             terms, tie = self.rm3(terms, docs)
         scores = self.bm25f(terms, docs)
         if sort == "date":
-            pool = (every & docs or docs) if folded and units else docs
+            plain = parsed.terms is not None  # a query with syntax is sorted by date over every match
+            pool = (every & docs or docs) if folded and units and plain else docs
             group = {d: (self.date[d] is None, -_ticks(self.date[d])) for d in pool}
         else:
             pool = docs

@@ -30,7 +30,6 @@ from .columnar import (
     ARTICLE_CODE,
     UNDATED_RAW,
     SegmentCopy,
-    check_segment_files,
     copy_from_segment,
     deleted_in,
     open_copy,
@@ -57,19 +56,25 @@ class _Part:
 class IndexArrays:
     """The columnar copies of a reader's segments, addressed by global document number."""
 
-    def __init__(self, reader, folder: str, notice: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        reader,
+        folder: str,
+        notice: Callable[[str], None] | None = None,
+        held: dict | None = None,
+        damage: SegmentDamaged | None = None,
+    ):
+        """``held``: each segment's copy already open (:func:`.damage.hold_copy`); ``damage``: what
+        the searcher found wrong with a segment's files when it opened (raised by :meth:`check`)."""
         self.size = reader.doc_count_all()
         self.live_count = reader.doc_count()
         self.parts: list[_Part] = []
-        self.damage: SegmentDamaged | None = None
+        self.damage = damage
+        held = held or {}
         for leaf, offset in reader.leaf_readers():
             if not leaf.doc_count_all() or leaf.segment() is None:  # an empty index's reader
                 continue
-            copy = _open_or_rebuild(leaf, folder, notice)
-            try:
-                check_segment_files(folder, copy)
-            except SegmentDamaged as exc:
-                self.damage = self.damage or exc
+            copy = _open_or_rebuild(leaf, folder, notice, held.get(leaf.segment().segment_id()))
             self.parts.append(_Part(copy, offset, deleted_in(leaf)))
 
     def check(self) -> None:
@@ -206,11 +211,13 @@ def _has_lengths(part: _Part, field_name: str) -> bool:
     return True
 
 
-def _open_or_rebuild(leaf, folder: str, notice) -> SegmentCopy:
+def _open_or_rebuild(leaf, folder: str, notice, handle) -> SegmentCopy:
     segment_id = leaf.segment().segment_id()
     count = leaf.doc_count_all()
     try:
-        return open_copy(folder, segment_id, count)
+        if handle is None:
+            raise CopyUnusable(f"{segment_id}.cols is missing")
+        return open_copy(folder, segment_id, count, handle)
     except CopyUnusable as why:
         problem = str(why)
     if not segment_file_sizes(folder, segment_id):  # a writer merged it away meanwhile: open the index again

@@ -43,10 +43,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import schema as f
-from .damage import CopyUnusable, SegmentDamaged
+from .damage import MAGIC, CopyUnusable
 from .reading import FilterMatcher
 
-MAGIC = b"SKCOLS01"
 SUFFIX = ".cols"
 ALIGN = 64
 COPY_FIELDS = (f.TITLE, f.BODY, f.COMMENT, f.AUTHOR)
@@ -166,10 +165,14 @@ def _aligned(size: int) -> int:
 class SegmentCopy:
     """The columnar copy of one segment, read through a memory map (only touched pages are read)."""
 
-    def __init__(self, path: str, segment_id: str, doc_count: int):
+    def __init__(self, path: str, segment_id: str, doc_count: int, handle=None):
+        """``handle``: the file already open (held since the searcher opened), else ``path`` is opened."""
         try:
-            with open(path, "rb") as handle:
+            if handle is not None:
                 self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            else:
+                with open(path, "rb") as opened:
+                    self._map = mmap.mmap(opened.fileno(), 0, access=mmap.ACCESS_READ)
         except FileNotFoundError:
             raise CopyUnusable(f"{os.path.basename(path)} is missing") from None
         except (OSError, ValueError) as exc:  # an empty file cannot be mapped
@@ -314,9 +317,10 @@ _NO_DOCS = np.zeros(0, dtype=np.int32)
 _NO_FREQUENCIES = np.zeros(0, dtype=np.float32)
 
 
-def open_copy(folder: str, segment_id: str, doc_count: int) -> SegmentCopy:
-    """The segment's copy; raises :class:`CopyUnusable` when it is missing, stale or damaged."""
-    return SegmentCopy(os.path.join(folder, copy_name(segment_id)), segment_id, doc_count)
+def open_copy(folder: str, segment_id: str, doc_count: int, handle=None) -> SegmentCopy:
+    """The segment's copy (from ``handle`` when held open); raises :class:`CopyUnusable` when it
+    is missing, stale or damaged."""
+    return SegmentCopy(os.path.join(folder, copy_name(segment_id)), segment_id, doc_count, handle)
 
 
 def segment_file_sizes(folder: str, segment_id: str) -> dict[str, int]:
@@ -326,14 +330,6 @@ def segment_file_sizes(folder: str, segment_id: str) -> dict[str, int]:
         for entry in os.scandir(folder)
         if entry.name.startswith(segment_id + ".") and not entry.name.endswith(SUFFIX)
     }
-
-
-def check_segment_files(folder: str, copy: SegmentCopy) -> None:
-    """Raise :class:`SegmentDamaged` when a file of the copy's segment changed size since it was written."""
-    for name, size in copy.segment_files.items():
-        found = os.stat(os.path.join(folder, name)).st_size  # FileNotFoundError: a writer removed it, open again
-        if found != size:
-            raise SegmentDamaged(f"{name} is {found:,} bytes, {size:,} when it was written")
 
 
 def copy_from_segment(leaf_reader, folder: str | None) -> str | None:

@@ -29,6 +29,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .. import schema as f
+from .damage import changed_segment_file, hold_copy, recorded_sizes
 
 try:  # the fast paths know these classes; without them the public API is used
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher
@@ -49,13 +50,33 @@ class SearcherState:
         self.notices: list[str] = []
         self._arrays = None
         self._made: dict[str, Any] = {}
+        self._held: dict[str, Any] = {}
+        self._damage = None
+        try:
+            for leaf, _ in searcher.reader().leaf_readers():
+                if not leaf.doc_count_all() or leaf.segment() is None:  # an empty index's reader
+                    continue
+                segment_id = leaf.segment().segment_id()
+                handle = self._held[segment_id] = hold_copy(folder, segment_id)
+                if handle is not None and self._damage is None:
+                    self._damage = changed_segment_file(folder, recorded_sizes(handle))
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        for handle in self._held.values():
+            if handle is not None:
+                handle.close()
+        self._held = {}
 
     def open_arrays(self):
         """The columnar copies, opened on first use (numpy is not imported until a search needs it)."""
         if self._arrays is None:
             from .arrays import IndexArrays
 
-            self._arrays = IndexArrays(self.searcher.reader(), self.folder, self.notices.append)
+            reader = self.searcher.reader()
+            self._arrays = IndexArrays(reader, self.folder, self.notices.append, self._held, self._damage)
         return self._arrays
 
     @property
@@ -81,6 +102,7 @@ class SearcherState:
         self._made.clear()
         if self._arrays is not None:
             self._arrays.close()
+        self._release()
         self.searcher.close()
 
 

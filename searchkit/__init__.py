@@ -34,6 +34,7 @@ _EXPORTS = {
     "HitRecord": "searching",
     "EXPORT_COLUMNS": "searching",
     "iter_hits": "searching",
+    "ranking": "searching",
     "count": "counting",
     "Counts": "counting",
     "CountRow": "counting",

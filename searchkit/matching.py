@@ -45,6 +45,7 @@ from whoosh.query import (
 from . import schema as f
 from .engine.arrays import EMPTY, IndexArrays
 from .engine.columnar import COPY_FIELDS, UNDATED_RAW
+from .engine.docsets import contains, unique_sorted
 from .engine.reading import Leaf
 from .errors import QueryTimeoutError
 from .query import MAX_TIERED_WORDS
@@ -70,7 +71,7 @@ class QueryMatcher:
         if isinstance(query, Term):
             return self.term_documents(query.fieldname, query.text)
         if isinstance(query, Or):
-            return union([self.documents(part) for part in query.subqueries], self.arrays.size)
+            return union_all([self.documents(part) for part in query.subqueries], self.arrays.size)
         if isinstance(query, And):
             return self._and(query.subqueries)
         if isinstance(query, AndNot):
@@ -87,7 +88,7 @@ class QueryMatcher:
             return self._dates_between(query)
         if isinstance(query, MultiTerm) and query.fieldname in COPY_FIELDS:
             words = expand(query, self.reader)
-            return union([self.term_documents(name, text) for name, text in words], self.arrays.size)
+            return union_all([self.term_documents(name, text) for name, text in words], self.arrays.size)
         return self._by_whoosh(query)
 
     def term_documents(self, field_name: str, text) -> np.ndarray:
@@ -238,7 +239,7 @@ def _leaf_key(part: Query):
     return None
 
 
-def union(parts: list[np.ndarray], size: int) -> np.ndarray:
+def union_all(parts: list[np.ndarray], size: int) -> np.ndarray:
     """The sorted union of sorted docnum arrays below ``size``: a sort when they are short,
     a mask over every document when they are long (linear, where a sort is not)."""
     parts = [part for part in parts if len(part)]
@@ -247,7 +248,7 @@ def union(parts: list[np.ndarray], size: int) -> np.ndarray:
     if len(parts) == 1:
         return parts[0]
     if sum(len(part) for part in parts) * DENSE_FROM < size:
-        return np.unique(np.concatenate(parts))
+        return unique_sorted(np.concatenate(parts))
     held = np.zeros(size, dtype=bool)
     for part in parts:
         held[part] = True
@@ -261,7 +262,7 @@ DENSE_FROM = 32
 def _difference(docs: np.ndarray, drop: np.ndarray) -> np.ndarray:
     if not len(docs) or not len(drop):
         return docs
-    return docs[~np.isin(docs, drop, assume_unique=True)]
+    return docs[~contains(drop, docs)]
 
 
-__all__ = ["union", "QueryMatcher", "scoring_terms", "tier_units", "expand", "MAX_EXPANSIONS"]
+__all__ = ["union_all", "QueryMatcher", "scoring_terms", "tier_units", "expand", "MAX_EXPANSIONS"]

@@ -36,6 +36,7 @@ from whoosh.util.numeric import byte_to_length
 
 from . import schema as f
 from .engine.arrays import EMPTY, IndexArrays
+from .engine.docsets import grouped_sums
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,7 @@ class BM25F:
         else:
             docs, values = np.concatenate(ids), np.concatenate(values)
             if len(fields) > 1:  # the same document in several fields: add them up
-                docs, where = np.unique(docs, return_inverse=True)
-                values = np.bincount(where, weights=values, minlength=len(docs))
+                docs, values = grouped_sums(docs, values)
             found = (docs, values)
         self._cache[key] = found  # matching, tiers and scoring of one query all ask for it
         self._cached += len(found[0])

@@ -43,12 +43,13 @@ from . import schema as f
 from .documents import DocDate, parse_period, source_location
 from .engine.arrays import EMPTY
 from .engine.columnar import UNDATED_RAW
+from .engine.docsets import contains, union
 from .engine.reading import SearcherState
 from .errors import OptionError
 from .feedback import expand
-from .matching import QueryMatcher, scoring_terms, tier_units, union
+from .matching import QueryMatcher, scoring_terms, tier_units, union_all
 from .options import SCOPES, SORTS, UNDATED_CHOICES, check_choice
-from .query import ParsedQuery, author_query, date_range, parse_query, word_terms
+from .query import ParsedQuery, author_query, date_range, parse_query
 from .scoring import BM25F, ScoringTerm, top_documents
 from .snippets import Snippet, highlight_all, make_snippet
 
@@ -159,8 +160,8 @@ def fold(arrays, candidates: np.ndarray) -> np.ndarray:
     if not len(articles) or is_article.all():
         return candidates
     comments = candidates[~is_article]
-    kept = comments[~np.isin(arrays.parents[comments], articles)]
-    return np.union1d(articles, kept)
+    kept = comments[~contains(articles, arrays.parents[comments])]
+    return union(articles, kept)
 
 
 def search(
@@ -297,7 +298,7 @@ class Matches:
                     break
                 docs = np.intersect1d(docs, matcher.documents(part), assume_unique=True)
             if undated == "include":
-                docs = np.union1d(docs, undated_docs)
+                docs = union(docs, undated_docs)
             else:
                 self.undated_left_out = undated_docs
         self.candidates = docs
@@ -311,7 +312,7 @@ class Matches:
         arrays = self.state.arrays
         folded = fold(arrays, self.candidates)
         if left_out:
-            left_out = len(fold(arrays, np.union1d(self.candidates, self.undated_left_out))) - len(folded)
+            left_out = len(fold(arrays, union(self.candidates, self.undated_left_out))) - len(folded)
         return folded, left_out
 
 
@@ -349,10 +350,9 @@ class _Scored:
         self.state = state
         self.parsed = parsed
         self.scorer = matcher.scorer
-        if parsed.terms is not None:  # plain words: any of them in any text field
-            words = dict.fromkeys(word_terms(parsed.words))
-            docs = [self.scorer.frequencies(text, f.TEXT_FIELDS)[0] for text in words]
-            self.matching = union(docs, state.arrays.size)
+        if parsed.terms is not None:  # plain words: any of them (a question: not its function words) anywhere
+            docs = [self.scorer.frequencies(text, f.TEXT_FIELDS)[0] for text in dict.fromkeys(parsed.terms)]
+            self.matching = union_all(docs, state.arrays.size)
         else:
             self.matching = matcher.documents(parsed.any if parsed.any is not NullQuery else Every())
         if parsed.terms is not None:

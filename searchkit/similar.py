@@ -30,6 +30,7 @@ import numpy as np
 
 from . import schema as f
 from .analysis import words_with_terms
+from .engine.docsets import unique_sorted
 from .errors import OptionError, SearchkitError
 from .options import SIMILAR_SCOPES, check_choice
 from .scoring import DEFAULT_PARAMS, ScoringTerm, bm25_idf, field_norm, top_documents
@@ -160,7 +161,7 @@ def similar(index, doc_id: str, *, limit: int = 10, scope: str = "articles") -> 
     arrays = state.arrays
     mine = [term for term, _, _ in found]
     forward = scorer.scores([ScoringTerm(term) for term in mine])
-    holding = np.unique(np.concatenate([scorer.frequencies(term, f.TEXT_FIELDS)[0] for term in mine]))
+    holding = unique_sorted(np.concatenate([scorer.frequencies(term, f.TEXT_FIELDS)[0] for term in mine]))
     candidates = holding[holding != source]
     candidates = candidates[arrays.is_article[candidates]] if scope == "articles" else fold(arrays, candidates)
     if not len(candidates):

@@ -148,6 +148,8 @@ class Reference:
             if parsed.date_filter is None:
                 return None
             docs = set(self.live)
+        elif parsed.verbose:  # a long question: a document holding only its function words is no match
+            docs = self._docs(Or([Term(name, text) for text in parsed.terms for name in TEXT_FIELDS]))
         else:
             docs = self._docs(parsed.any)
         if scope == "articles":

@@ -44,6 +44,7 @@ import numpy as np
 
 from .. import schema as f
 from .damage import MAGIC, CopyUnusable
+from .docsets import grouped_sums
 from .reading import FilterMatcher
 
 SUFFIX = ".cols"
@@ -289,8 +290,7 @@ class SegmentCopy:
             first, last = starts[docnum : docnum + 2].tolist()
             ordinals.append(self._arrays[f"doc_terms.{field_name}"][first:last])
             values.append(self._arrays[f"doc_tf.{field_name}"][first:last] * weight)
-        distinct, where = np.unique(np.concatenate(ordinals), return_inverse=True)
-        summed = np.bincount(where, weights=np.concatenate(values), minlength=len(distinct))
+        distinct, summed = grouped_sums(np.concatenate(ordinals), np.concatenate(values))
         return dict(zip(self._texts(field_name, distinct), summed.tolist(), strict=True))
 
     def postings(self, field_name: str, term: str) -> tuple[np.ndarray, np.ndarray]:

@@ -206,10 +206,18 @@ def matches_of(text: str, terms, word_filter: NewsFilter = _DEFAULT_FILTER) -> l
     """(start, end, term) of every word of ``text`` whose index term is one of ``terms``.
 
     The distinct words are looked up first (one pass in C), so a text is
-    scanned word by word only for the words that match.
+    scanned word by word only for the words that match; only words that
+    start with the first letter of one of ``terms`` are analysed.
     """
     term = word_filter.term
-    wanted = {word for word in set(_TOKEN_RE.findall(text)) if term(word) in terms}
+    # A word's index term starts with the word's first letter, lower-cased (stemming and the
+    # filter change endings); words starting otherwise are not analysed at all.
+    initials = {found[0] for found in terms if found}
+    wanted = {
+        word
+        for word in set(_TOKEN_RE.findall(text))
+        if (word[0].lower() in initials or not word[0].isascii()) and term(word) in terms
+    }
     if not wanted:
         return []
     return [

@@ -415,8 +415,10 @@ class Bench:
         self.results["corpus"] = corpus_facts(self.corpus)
         if self.reuse_builds:
             self.results["builds"] = self.earlier_builds()
+            if self.reuse_baselines:  # a plain Whoosh build made since, by --baselines-only
+                self.results["builds"].update(self.earlier_baselines())
         else:
-            keep = {self.dirs["plain Whoosh"]} if self.reuse_baselines else set()
+            keep = {self.dirs["plain Whoosh"]} if self.reuse_baselines or self.skip["plain Whoosh"] else set()
             if self.indexes.exists():
                 for entry in self.indexes.iterdir():
                     if entry not in keep:

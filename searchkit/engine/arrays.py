@@ -87,7 +87,7 @@ class IndexArrays:
         if self.damage is not None:
             raise self.damage
 
-    def postings(self, field_name: str, term: str) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, int]]:
+    def postings(self, field_name: str, term: str) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Per segment holding ``term`` in ``field_name``: (global docnums, frequencies, length bytes), live only."""
         found = []
         for part in self.parts:

@@ -185,7 +185,6 @@ class SegmentCopy:
         self.doc_count = doc_count
         self.having: dict[str, int] = header["having"]
         self.segment_files: dict[str, int] = header.get("files") or {}
-        self._vocabulary: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def _header(self, segment_id: str, doc_count: int) -> dict:
         data = self._map

@@ -59,7 +59,7 @@ class OptionError(QuerySyntaxError):
 
 
 class QueryTimeoutError(SearchkitError):
-    """A query (a runaway wildcard or fuzzy term) that ran past the time limit."""
+    """A query that would run away: a wildcard or fuzzy term standing for too many words."""
 
 
 class SourceError(SearchkitError):

@@ -63,6 +63,17 @@ class QueryMatcher:
         self.reader = searcher.reader()
         self.arrays = arrays
         self.scorer = scorer
+        self._expanded: dict[Query, list[tuple[str, str]]] = {}
+
+    def expand(self, query: MultiTerm) -> list[tuple[str, str]]:
+        """:func:`expand`, remembered: matching and scoring both need a wildcard's words, and
+        Whoosh takes long to expand a fuzzy term."""
+        found = self._expanded.get(query)
+        if found is None:
+            if len(self._expanded) >= 256:
+                self._expanded.clear()
+            found = self._expanded[query] = expand(query, self.reader)
+        return found
 
     def documents(self, query: Query) -> np.ndarray:
         """The live documents ``query`` matches, ascending."""
@@ -86,8 +97,10 @@ class QueryMatcher:
             return self.phrase_documents(query.fieldname, list(query.words))
         if isinstance(query, DateRange) and query.fieldname == f.DATE:
             return self._dates_between(query)
-        if isinstance(query, MultiTerm) and query.fieldname in COPY_FIELDS:
-            words = expand(query, self.reader)
+        if isinstance(query, MultiTerm):  # on any field: the expansion is bounded first
+            words = self.expand(query)
+            if query.fieldname not in COPY_FIELDS:
+                return self._by_whoosh(query)
             return union_all([self.term_documents(name, text) for name, text in words], self.arrays.size)
         return self._by_whoosh(query)
 
@@ -160,12 +173,13 @@ def expand(query: MultiTerm, reader) -> list[tuple[str, str]]:
     return [(name, text.decode("utf-8") if isinstance(text, bytes) else text) for name, text in words]
 
 
-def scoring_terms(query: Query, reader, fields=f.TEXT_FIELDS) -> list[ScoringTerm]:
+def scoring_terms(query: Query, expand_words, fields=f.TEXT_FIELDS) -> list[ScoringTerm]:
     """The terms that rank ``query``: its positive leaves on the text fields, grouped by term.
 
     A term's fields are those it is named in; its weight the largest boost
     among its leaves. Leaves under ``NOT`` (and the right side of ``ANDNOT``)
-    do not rank; the right side of ``ANDMAYBE`` does.
+    do not rank; the right side of ``ANDMAYBE`` does. ``expand_words(leaf)``
+    gives the (field, term) a wildcard or fuzzy leaf stands for.
     """
     named: dict[str, set[str]] = {}
     weights: dict[str, float] = {}
@@ -190,7 +204,7 @@ def scoring_terms(query: Query, reader, fields=f.TEXT_FIELDS) -> list[ScoringTer
                 add(word, node.fieldname, node.boost)
         elif isinstance(node, MultiTerm):
             if node.fieldname in fields:
-                for name, text in expand(node, reader):
+                for name, text in expand_words(node):
                     add(text, name, node.boost)
         elif not node.is_leaf():
             for child in node.children():

@@ -361,7 +361,7 @@ class _Scored:
                 [self.scorer.frequencies(term.text, term.fields)[0] for term in self.terms] if parsed.tiered else None
             )
         else:
-            self.terms = scoring_terms(parsed.any, state.searcher.reader())
+            self.terms = scoring_terms(parsed.any, matcher.expand)
             parts = tier_units(parsed.any)
             units = [matcher.documents(part) for part in parts] if parts else None
         self.first_tier: np.ndarray | None = None

@@ -26,12 +26,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
-
 from . import schema as f
 from .analysis import words_with_terms
-from .engine.docsets import unique_sorted
 from .errors import OptionError, SearchkitError
+from .matching import union_all
 from .options import SIMILAR_SCOPES, check_choice
 from .scoring import DEFAULT_PARAMS, ScoringTerm, bm25_idf, field_norm, top_documents
 from .searching import Results, _hit, fold, scorer_of
@@ -161,7 +159,7 @@ def similar(index, doc_id: str, *, limit: int = 10, scope: str = "articles") -> 
     arrays = state.arrays
     mine = [term for term, _, _ in found]
     forward = scorer.scores([ScoringTerm(term) for term in mine])
-    holding = unique_sorted(np.concatenate([scorer.frequencies(term, f.TEXT_FIELDS)[0] for term in mine]))
+    holding = union_all([scorer.frequencies(term, f.TEXT_FIELDS)[0] for term in mine], arrays.size)
     candidates = holding[holding != source]
     candidates = candidates[arrays.is_article[candidates]] if scope == "articles" else fold(arrays, candidates)
     if not len(candidates):

@@ -28,6 +28,7 @@ import numpy as np
 
 from .columnar import (
     ARTICLE_CODE,
+    SCORED_FIELDS,
     UNDATED_RAW,
     SegmentCopy,
     copy_from_segment,
@@ -36,6 +37,7 @@ from .columnar import (
     segment_file_sizes,
 )
 from .damage import CopyUnusable, SegmentDamaged
+from .reading import segment_readers
 
 EMPTY = np.zeros(0, dtype=np.int32)
 
@@ -71,9 +73,7 @@ class IndexArrays:
         self.parts: list[_Part] = []
         self.damage = damage
         held = held or {}
-        for leaf, offset in reader.leaf_readers():
-            if not leaf.doc_count_all() or leaf.segment() is None:  # an empty index's reader
-                continue
+        for leaf, offset in segment_readers(reader):
             copy = _open_or_rebuild(leaf, folder, notice, held.get(leaf.segment().segment_id()))
             self.parts.append(_Part(copy, offset, deleted_in(leaf)))
 
@@ -99,7 +99,7 @@ class IndexArrays:
                 docs, frequencies = docs[keep], frequencies[keep]
                 if not len(docs):
                     continue
-            lengths = part.copy.column(f"lengths.{field_name}")[docs] if _has_lengths(part, field_name) else None
+            lengths = part.copy.column(f"lengths.{field_name}")[docs] if field_name in SCORED_FIELDS else None
             found.append((docs + part.offset, frequencies, lengths))
         return found
 
@@ -201,14 +201,6 @@ class IndexArrays:
         for part in self.parts:
             part.copy.close()
         self.parts = []
-
-
-def _has_lengths(part: _Part, field_name: str) -> bool:
-    try:
-        part.copy.column(f"lengths.{field_name}")
-    except KeyError:
-        return False
-    return True
 
 
 def _open_or_rebuild(leaf, folder: str, notice, handle) -> SegmentCopy:

@@ -45,7 +45,7 @@ import numpy as np
 from .. import schema as f
 from .damage import MAGIC, CopyUnusable
 from .docsets import grouped_sums
-from .reading import FilterMatcher
+from .reading import every_posting
 
 SUFFIX = ".cols"
 ALIGN = 64
@@ -331,10 +331,10 @@ def segment_file_sizes(folder: str, segment_id: str) -> dict[str, int]:
     }
 
 
-def copy_from_segment(leaf_reader, folder: str | None) -> str | None:
+def copy_from_segment(leaf_reader, folder: str) -> str:
     """Rebuild a segment's copy from the segment itself through Whoosh's public API.
 
-    Written to ``folder`` when given (returns the file name); this reads every
+    Written to ``folder`` (returns the file name); this reads every
     posting one at a time, so it is the slow path for indexes made before the
     copy existed or whose copy was damaged.
     """
@@ -350,7 +350,7 @@ def copy_from_segment(leaf_reader, folder: str | None) -> str | None:
         postings = FieldPostings([], [], [])
         for text, _info in leaf_reader.iter_field(name):
             text = text.decode("utf-8") if isinstance(text, bytes) else text
-            matcher = _every_document(leaf_reader.postings(name, text))
+            matcher = every_posting(leaf_reader, name, text)
             docs, weights = [], []
             while matcher.is_active():
                 docs.append(matcher.id())
@@ -365,18 +365,8 @@ def copy_from_segment(leaf_reader, folder: str | None) -> str | None:
         for name in SCORED_FIELDS
     }
     kinds, parents, dates, ids = _document_columns(leaf_reader, count)
-    if folder is None:
-        return None
     files = segment_file_sizes(leaf_reader.storage().folder, segment_id)
     return write_copy(folder, segment_id, count, fields, lengths, kinds, parents, dates, ids, files)
-
-
-def _every_document(matcher):
-    """The matcher under Whoosh's deletion filter, rewound: the copy holds deleted documents too."""
-    if FilterMatcher is not None and isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-        matcher.reset()
-    return matcher
 
 
 def _document_columns(leaf_reader, count: int) -> tuple[bytearray, np.ndarray, np.ndarray, list[str]]:

@@ -19,7 +19,6 @@ searcher and drops it when the searcher is closed or replaced.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable
 from itertools import accumulate
 from pickle import loads
@@ -53,9 +52,7 @@ class SearcherState:
         self._held: dict[str, Any] = {}
         self._damage = None
         try:
-            for leaf, _ in searcher.reader().leaf_readers():
-                if not leaf.doc_count_all() or leaf.segment() is None:  # an empty index's reader
-                    continue
+            for leaf, _ in segment_readers(searcher.reader()):
                 segment_id = leaf.segment().segment_id()
                 handle = self._held[segment_id] = hold_copy(folder, segment_id)
                 if handle is not None and self._damage is None:
@@ -106,6 +103,25 @@ class SearcherState:
         self.searcher.close()
 
 
+def segment_readers(reader):
+    """(segment reader, first global docnum) of each segment holding documents (an empty
+    index's reader stands for no segment)."""
+    return [(leaf, offset) for leaf, offset in reader.leaf_readers() if leaf.doc_count_all() and leaf.segment()]
+
+
+def every_posting(reader, field_name: str, term: str):
+    """The term's posting matcher in one segment with its deleted documents too (the one under
+    Whoosh's deletion filter, rewound to its start), or None when the segment lacks the term."""
+    try:
+        matcher = reader.postings(field_name, term)
+    except TermNotFound:
+        return None
+    if FilterMatcher is not None and isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+        matcher.reset()  # the filter has already stepped over leading deleted documents
+    return matcher
+
+
 class Leaf:
     """One segment's reader, for what the columnar copy does not hold: word positions."""
 
@@ -114,14 +130,7 @@ class Leaf:
         self.offset = offset
 
     def _matcher(self, field_name: str, term: str):
-        """The term's raw posting matcher (deletions are filtered by the callers), or None."""
-        try:
-            matcher = self.reader.postings(field_name, term)
-        except TermNotFound:
-            return None
-        if FilterMatcher is not None and isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        return matcher
+        return every_posting(self.reader, field_name, term)
 
     def consecutive(self, field_name: str, words: list[str], candidates: set[int]) -> list[int]:
         """The local ``candidates`` whose ``field_name`` holds ``words`` at consecutive positions
@@ -173,19 +182,6 @@ def decode_positions(value: bytes) -> frozenset[int]:
             _DECODED.clear()
         found = _DECODED[value] = frozenset(accumulate(loads(value[_COUNT_BYTES:])))
     return found
-
-
-def load_lengths(reader, field_name: str):
-    count = reader.doc_count_all()
-    perdoc = getattr(reader, "_perdoc", None)
-    if LENGTHS_COLUMN is not None and hasattr(perdoc, "_cached_reader"):
-        column = perdoc._cached_reader(f"_{field_name}_len", LENGTHS_COLUMN)
-        if column is None:  # no document of this segment has the field
-            return bytes(count)
-        raw = getattr(column, "_dbfile", None)
-        if raw is not None and getattr(column, "_typecode", "") == "B" and getattr(column, "_itemsize", 1) == 1:
-            return raw.get(column._basepos, count)
-    return array("B", (length_to_byte(reader.doc_field_length(d, field_name, 0)) for d in range(count)))
 
 
 def hold_files(searcher) -> None:

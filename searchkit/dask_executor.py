@@ -15,8 +15,10 @@ absolute paths (shared storage). A segment only becomes part of the index
 when the client commits it, so what a killed or cancelled attempt wrote
 never does: each attempt writes segments under new random names, Whoosh's
 commit sweeps the names no table of contents lists, and a build that fails
-removes what its batches wrote (finished batches by the client, batches
-still running by themselves once they see the build's cancel event).
+removes what its batches wrote: it sets the build's cancel event, which a
+running batch checks as it reads (it then deletes its own segments and
+ends), waits for the batches to end, then deletes what finished batches
+wrote, so that nothing of the failed build is on disk when it returns.
 
 Dask is an optional extra (``pip install "searchkit[dask]"``), imported
 only here and only when a build asks for it.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -42,6 +45,10 @@ WORKERS_SECONDS = 30.0
 """How long to wait for a cluster without workers to get one."""
 RETRIES = 2
 """How many times Dask runs a batch again after it raised (a flaky shared file system)."""
+ABANDON_SECONDS = 60.0
+"""How long a failed build waits for its running batches to see the cancel event and end."""
+CANCEL_CHECK_SECONDS = 0.25
+"""How often, at most, a running batch asks the scheduler whether its build was cancelled."""
 INSTALL_HINT = 'install the extra: pip install "searchkit[dask]"'
 
 
@@ -181,10 +188,24 @@ class DaskCluster:
                 )
 
     def _abandon(self, cancelled, futures, results, storage, indexname, live_segments) -> None:
-        """Stop the build and remove what its batches wrote."""
+        """Stop the build and remove what its batches wrote.
+
+        Running batches see the cancel event at their next file (or every few
+        hundred articles), delete their own segments and return None; batches
+        not started return None at once. Waiting for them all to end is what
+        makes "nothing was changed" true when the build returns. A batch that
+        has not ended after :data:`ABANDON_SECONDS` (a hung worker) is
+        cancelled; what it may write later is swept by the next commit.
+        """
         try:
-            cancelled.set()  # batches still running remove their own segments when they end
-            self.client.cancel([future for future in futures if future.status != "finished"])
+            cancelled.set()
+            unfinished = [future for future in futures if not future.done()]
+            if unfinished and self.client.status == "running":
+                try:
+                    self._wait(unfinished, ABANDON_SECONDS)
+                except Exception:  # timed out, or the cluster went away while waiting
+                    pass
+            self.client.cancel([future for future in futures if not future.done()])
             for future in futures:
                 if future.status == "finished":
                     built = future.result(timeout=CONNECT_SECONDS)
@@ -195,6 +216,11 @@ class DaskCluster:
         for built in results.values():
             _remove(storage, built.segments)
         _remove_unlisted_segments(storage, indexname, live_segments)
+
+    def _wait(self, futures, seconds: float) -> None:
+        from distributed import wait
+
+        wait(futures, timeout=seconds)
 
     def _explain(self, exc: BaseException, distributed, folder: str, raised: bool) -> SearchkitError:
         """The one line for a failed cluster build (``raised``: a batch raised ``exc`` past its
@@ -273,22 +299,45 @@ def _sees_shared_files(folder: str, sample: str) -> str | None:
 def _run_batch(folder: str, indexname: str, schema, batch: list, cancel_event: str):
     """On a worker: build one batch's segments in the index folder (the task Dask runs and retries).
 
-    A batch that ends after its build was cancelled, or that cannot tell
-    (the scheduler is gone, so its result could never be committed), removes
-    what it wrote and returns None."""
+    The batch checks the build's cancel event as it reads (at most every
+    :data:`CANCEL_CHECK_SECONDS`) and once more at its end. A batch that sees
+    its build cancelled, or cannot tell (the scheduler is gone, so its result
+    could never be committed), removes what it wrote and returns None."""
     from .indexing import _build_batch
 
-    built = _build_batch(folder, indexname, schema, batch)
-    if _build_cancelled(cancel_event):
+    watch = _CancelWatch(cancel_event)
+    if watch.cancelled():
+        return None
+    try:
+        built = _build_batch(folder, indexname, schema, batch, watch.progress)
+    except _BuildCancelled:  # _build_batch removed the batch's segments
+        return None
+    if watch.cancelled():
         _remove(FileStorage(folder), built.segments)
         return None
     return built
 
 
-def _build_cancelled(name: str) -> bool:
-    from distributed import Event
+class _BuildCancelled(Exception):
+    """Raised inside a batch, through its progress callback, when its build was cancelled."""
 
-    try:
-        return Event(name).is_set()
-    except Exception:
-        return True
+
+class _CancelWatch:
+    """The cancel event of one build, as a batch on a worker sees it."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.checked = 0.0
+
+    def cancelled(self) -> bool:
+        from distributed import Event
+
+        self.checked = time.monotonic()
+        try:
+            return Event(self.name).is_set()
+        except Exception:
+            return True
+
+    def progress(self, files_done: int, articles_done: int) -> None:
+        if time.monotonic() - self.checked >= CANCEL_CHECK_SECONDS and self.cancelled():
+            raise _BuildCancelled(self.name)

@@ -12,6 +12,7 @@ import re
 import shutil
 import signal
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -329,3 +330,53 @@ def test_a_batch_that_keeps_failing_is_retried_then_one_error_and_changes_nothin
     )
     assert (tmp_path / "attempts").read_text().count("attempt") == 1 + dask_executor.RETRIES
     assert {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)} == before
+
+
+def _fails_fast_others_slow(folder, indexname, schema, batch, cancel_event):
+    """The batch holding the first file runs out of disk as soon as another batch has started;
+    every other batch reads its files slowly (a slow share) and lingers after writing its
+    segments, so that it is still at work when the build fails."""
+    started = Path(folder).parent / "started"
+    first = min(source.source_id for source, _, _ in batch)
+    if first == "business/australia-wheat-harvest-exports.txt":
+        for _ in range(200):
+            if started.exists():
+                break
+            time.sleep(0.05)
+        return _fails_writing(folder, indexname, schema, batch, cancel_event)
+    started.touch()
+    read_one, build_batch = indexing._read_one, indexing._build_batch
+
+    def slow_read(source):
+        time.sleep(0.2)
+        return read_one(source)
+
+    def lingering_build(*args):
+        built = build_batch(*args)
+        time.sleep(1.5)
+        return built
+
+    indexing._read_one, indexing._build_batch = slow_read, lingering_build  # in this worker process only
+    try:
+        return _RUN_BATCH(folder, indexname, schema, batch, cancel_event)
+    finally:
+        indexing._read_one, indexing._build_batch = read_one, build_batch
+
+
+def test_a_failed_build_returns_only_once_its_running_batches_have_removed_their_files(
+    cluster, corpus_copy, tmp_path, monkeypatch
+):
+    index = tmp_path / "ix"
+    build_index([corpus_copy], index, jobs=1)
+    before = {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)}
+    for path in sorted(corpus_copy.rglob("*.txt")):
+        path.write_text(path.read_text(encoding="utf-8") + "\n\nLater still.\n", encoding="utf-8")
+    monkeypatch.setattr(dask_executor, "_run_batch", _fails_fast_others_slow)
+    monkeypatch.setattr(dask_executor, "RETRIES", 0)  # the build fails while the other worker is at work
+    with pytest.raises(SearchkitError, match="No space left on device"):
+        build_index([corpus_copy], index, dask=cluster.scheduler_address)
+    print("raised", time.time())
+    print((tmp_path / "log").read_text() if (tmp_path / "log").exists() else "no log")
+    for _ in range(100):  # for 5 s: nothing of the failed build turns up later either
+        assert {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)} == before
+        time.sleep(0.05)

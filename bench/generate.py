@@ -3,7 +3,7 @@
 
 Usage::
 
-    python bench/generate.py OUT_DIR --size small|medium|large [--articles N] [--seed 42]
+    python bench/generate.py OUT_DIR --size small|medium|large|xl [--articles N] [--seed 42]
 
 or, from Python::
 
@@ -58,7 +58,7 @@ import unicodedata
 from pathlib import Path
 
 GENERATOR_VERSION = 1
-SIZES = {"small": 2_000, "medium": 20_000, "large": 100_000}
+SIZES = {"small": 2_000, "medium": 20_000, "large": 100_000, "xl": 500_000}
 FILES_PER_DIR = 1000
 CHUNK = 500  # articles per worker task (output does not depend on it)
 VOCAB_SEED = 0x5EA4C1  # fixed: tables do not depend on the corpus seed

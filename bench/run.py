@@ -75,7 +75,7 @@ if str(HERE) not in sys.path:
 
 DEFAULT_WORK = HERE / "out"
 DEFAULT_OUTPUT = REPO / "docs" / "benchmarks.md"
-SIZE_ORDER = ("small", "medium", "large")
+SIZE_ORDER = ("small", "medium", "large", "xl")
 SAMPLE_SECONDS = 0.05
 EDIT = b"\n\nAn update after publication: the figures above were revised on Monday.\n"
 EDIT_EVERY = 100

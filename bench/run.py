@@ -542,6 +542,7 @@ class Bench:
             "comments": held.get("comments"),
             "input_bytes": report.get("bytes") or self.results["corpus"]["bytes"],
             "inner_seconds": report.get("seconds"),
+            "phases": report.get("phases"),
         }
         if name.startswith("searchkit") and report.get("skipped"):
             entry["note"] = f"{len(report['skipped'])} files skipped"

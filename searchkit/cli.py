@@ -241,6 +241,7 @@ def index_command(paths, index_path, rebuild, jobs, dask_address, strict, lock_t
             comments_written=report.comments,
             index=_index_counts(report),
             seconds=round(report.seconds, 3),
+            phases={name: round(seconds, 3) for name, seconds in report.phases.items()},
         )
         click.echo(json.dumps(payload, ensure_ascii=False))
     _echo_err(f"{report.index_path}: {report.summary()}")

@@ -79,6 +79,9 @@ class IndexReport:
     comments: int = 0
     files_indexed: int = 0
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds of each step: ``planning`` (finding and fingerprinting the files), ``reading``
+    (the batches, in worker processes or on the cluster), ``committing`` (ids, merge, commit)."""
     not_pages: Counter = field(default_factory=Counter)
     """Records of the archives read that are not pages to index, by kind (``{"request": 2}``): not problems."""
 
@@ -192,11 +195,14 @@ def build_index(
             else:
                 writer_index = _open_whoosh(folder, state)
                 fresh = False
+            report.phases["planning"] = time.perf_counter() - started  # the lock, the state, finding the files
             try:
                 _update(writer_index, state, files, roots, fresh, jobs, progress, report, checksum, cluster)
             finally:
                 writer_index.close()
+            saving = time.perf_counter()
             state.save(folder)
+            report.phases["committing"] = report.phases.get("committing", 0.0) + time.perf_counter() - saving
         except BaseException as exc:
             if state is not None and state.indexname != live:
                 _remove_generation(folder, state.indexname)  # a half-written rebuild
@@ -387,8 +393,11 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=Fal
     the commit, :func:`~searchkit.renaming.unique_ids` renames the articles whose id another
     article already holds.
     """
+    started = time.perf_counter()
     todo, gone = _plan(state, files, roots, fresh, checksum, report)
     writer = ix.writer()  # adds no documents: it deletes, then commits the new segments
+    planned = time.perf_counter()
+    report.phases["planning"] = report.phases.get("planning", 0.0) + planned - started
     new_segments = []
     written: list[tuple[object, _FileOutcome]] = []
     try:
@@ -402,6 +411,7 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=Fal
             for outcome in batch.outcomes:
                 if _record(outcome, writer, state, fresh, report):
                     written.append((tuple(batch.segments), outcome))
+        read = time.perf_counter()
         # what the writer deletes: files gone, and every file written (also a new one: a run
         # killed after its commit but before its state was saved left documents under its id)
         replaced = set(gone) | {outcome.source.source_id for _, outcome in written}
@@ -415,6 +425,8 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=Fal
     except BaseException:
         writing.cancel(ix, writer, new_segments)
         raise
+    report.phases["reading"] = read - planned
+    report.phases["committing"] = time.perf_counter() - read
 
 
 @dataclass

@@ -33,6 +33,10 @@ def test_index_summary_and_incremental_rerun(pages_copy, tmp_path):
     assert "articles" not in report and "comments" not in report and "files" not in report
     assert (report["articles_written"], report["comments_written"]) == (0, 0)
     assert report["index"] == {"articles": 3, "comments": 7, "files": 3}
+    # Where the time went: the three steps, none negative, adding up to no more than the run.
+    assert set(report["phases"]) == {"planning", "reading", "committing"}
+    assert all(seconds >= 0 for seconds in report["phases"].values())
+    assert sum(report["phases"].values()) <= report["seconds"] + 0.003  # each rounded to 1 ms
 
 
 def test_index_skips_bad_files_and_strict_fails(pages_copy, tmp_path):

@@ -216,3 +216,32 @@ def test_reuse_builds_measures_again_on_the_last_indexes(bench):
     assert again["queries"]["systems"]["searchkit"]["timed"] == 7
     assert again["incremental"]["unchanged"]["report"]["unchanged"] == 30
     assert "Index builds reused (`--reuse-builds`) from the run of" in run.render(again)
+
+
+def test_scaling_reads_the_runs_results_and_shows_the_build_phases(bench, tmp_path):
+    import json
+
+    import scaling
+
+    results = bench[0]
+    (tmp_path / "results-small.json").write_text(json.dumps(results), encoding="utf-8")
+    text = scaling.tables(scaling.load(tmp_path))
+    curve = rows(text, "The curve")
+    assert (
+        curve["documents (articles + comments)"]
+        == f"| documents (articles + comments) | {30 + results['corpus']['comments']:,} |"
+    )
+    for phase in ("planning", "reading", "committing"):
+        assert "n/a" not in curve[f"build: {phase} s"]
+    assert "n/a" not in curve["query p95 ms"] and "n/a" not in curve["one-shot minus `python -c pass` ms"]
+
+
+def test_scaling_finds_where_p95_crosses_the_target_on_the_log_log_line():
+    import scaling
+
+    # p95 quadruples while documents grow tenfold: k = log 4 / log 10; 100 ms is reached at 10 ** (1 / k) M.
+    assert scaling.crossing([(1_000_000, 0.05), (10_000_000, 0.2)], 0.1) == "3.2 M documents (between measured sizes)"
+    assert scaling.crossing([(1_000_000, 0.02), (2_000_000, 0.04)], 0.1).startswith("about 5 M documents")
+    assert scaling.crossing([(1_000_000, 0.02), (2_000_000, 0.021)], 0.1).startswith("beyond 20 M documents")
+    assert scaling.crossing([(1_000_000, 0.2)], 0.1).startswith("already at the smallest size")
+    assert scaling.crossing([(1_000_000, 0.03), (2_000_000, 0.02)], 0.1).startswith("not reached")

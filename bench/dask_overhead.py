@@ -8,7 +8,8 @@ Each run builds a fresh index of the whole input (``rebuild``), in a temporary f
 cluster is started once and warmed up by one build that is not counted (its workers import
 searchkit then); a local build starts its worker processes every run, as ``searchkit index``
 does. Prints one line per input: median seconds of each executor, the batches, and the
-difference per batch. Needs ``pip install "searchkit[dask]"``.
+difference per batch, then the median of each phase of the build (planning, reading,
+committing: :attr:`searchkit.IndexReport.phases`). Needs ``pip install "searchkit[dask]"``.
 """
 
 from __future__ import annotations
@@ -23,13 +24,23 @@ from searchkit import build_index, indexing
 
 
 def timed_builds(paths: list[str], runs: int, **options) -> list[float]:
-    seconds = []
+    return [seconds for seconds, _ in timed_reports(paths, runs, **options)]
+
+
+def timed_reports(paths: list[str], runs: int, **options) -> list[tuple[float, dict]]:
+    """(wall seconds, the build's phases) of each run."""
+    found = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="dask-overhead-") as folder:
             started = time.perf_counter()
-            build_index(paths, Path(folder) / "ix", rebuild=True, **options)
-            seconds.append(time.perf_counter() - started)
-    return seconds
+            report = build_index(paths, Path(folder) / "ix", rebuild=True, **options)
+            found.append((time.perf_counter() - started, report.phases))
+    return found
+
+
+def median_phases(runs: list[tuple[float, dict]]) -> str:
+    names = runs[0][1]
+    return ", ".join(f"{name} {statistics.median(phases[name] for _, phases in runs):.2f} s" for name in names)
 
 
 def batch_count(paths: list[str], jobs: int) -> int:
@@ -57,14 +68,18 @@ def main() -> None:
         first = timed_builds(args.inputs[:1], 1, dask=address)[0]
         print(f"cluster warm-up build (workers import searchkit): {first:.2f} s")
         for path in args.inputs:
-            local = statistics.median(timed_builds([path], args.runs, jobs=args.workers))
-            remote = statistics.median(timed_builds([path], args.runs, dask=address))
+            local_runs = timed_reports([path], args.runs, jobs=args.workers)
+            remote_runs = timed_reports([path], args.runs, dask=address)
+            local = statistics.median(seconds for seconds, _ in local_runs)
+            remote = statistics.median(seconds for seconds, _ in remote_runs)
             batches = batch_count([path], args.workers)
             print(
                 f"{path}: local --jobs {args.workers} {local:.2f} s, --dask {remote:.2f} s "
                 f"(medians of {args.runs}); {batches} batches; "
                 f"dask - local = {remote - local:+.2f} s, {1000 * (remote - local) / batches:+.0f} ms per batch"
             )
+            print(f"  local phases: {median_phases(local_runs)}")
+            print(f"  dask phases:  {median_phases(remote_runs)}")
 
 
 if __name__ == "__main__":

@@ -89,7 +89,7 @@ import run  # noqa: E402  (bench/ is not a package)
 from searchkit import build_index, open_index  # noqa: E402
 from searchkit import schema as f  # noqa: E402
 from searchkit.evaluation import load_collection, ndcg_at_k, percentile  # noqa: E402
-from searchkit.feedback import FEEDBACK_DOCUMENTS, expand  # noqa: E402
+from searchkit.feedback import FEEDBACK_DOCUMENTS, ORIGINAL_WEIGHT, expand  # noqa: E402
 from searchkit.matching import scoring_terms  # noqa: E402
 from searchkit.query import parse_query  # noqa: E402
 from searchkit.scoring import BM25F, DEFAULT_PARAMS, ScoringTerm, bm25_idf, field_norm, top_documents  # noqa: E402
@@ -345,6 +345,9 @@ class QueryRun:
     fallbacks: int = 0
     fallbacks_per_shard_feedback: int = 0
     expanded: bool = False
+    single_added: list[tuple[str, float]] = field(default_factory=list)
+    global_added: list[tuple[str, float]] = field(default_factory=list)
+    tiered: bool = False
 
 
 def stats_round(shards: list[Shard], text: str, known: dict[TermKey, int] | None = None, terms=None):
@@ -357,6 +360,26 @@ def stats_round(shards: list[Shard], text: str, known: dict[TermKey, int] | None
         for key, count in shard.term_stats([t for t in mine if (t.text, t.fields) not in (known or {})]).items():
             df[key] = df.get(key, 0) + count
     return collection, df
+
+
+def added_terms(query: list[ScoringTerm], expanded: list[ScoringTerm]) -> list[tuple[str, float]]:
+    """What RM3 added to each term's weight, (term, weight) best first (none when not expanded)."""
+    if expanded is query:
+        return []
+    before = {term.text: term.weight for term in query}
+    added = [(t.text, t.weight - ORIGINAL_WEIGHT * before.get(t.text, 0.0)) for t in expanded]
+    return sorted(((text, weight) for text, weight in added if weight > 1e-12), key=lambda a: (-a[1], a[0]))
+
+
+def single_expansion(single: Shard, text: str) -> list[tuple[str, float]]:
+    """The terms RM3 adds on the single index (as ``_Scored.rank_within`` does; not timed)."""
+    found = single.matches(text, single.local_state)
+    if found is None or not found.scored.parsed.verbose:
+        return []
+    candidates, _ = found.hits("all")
+    scored = found.scored
+    expanded = expand(scored.scorer, scored.terms, candidates, scored.scorer.scores(scored.terms))
+    return added_terms(scored.terms, expanded)
 
 
 def run_query(single, shards: list[Shard], text: str) -> QueryRun:
@@ -409,6 +432,9 @@ def run_query(single, shards: list[Shard], text: str) -> QueryRun:
     result.seconds.update(stats=stats_seconds, feedback=feedback_seconds, rank=rank_seconds)
     result.seconds["global"] = stats_seconds + feedback_seconds + rank_seconds
     result.fallbacks = sum(shard.scorer.fallbacks for shard in shards) - fallbacks_before
+    result.global_added = added_terms(terms, expanded)
+    result.single_added = single_expansion(single, text)
+    result.tiered = parsed.tiered
 
     # global statistics, per-shard feedback (untimed: the caches are warm from the run above)
     collection, df = stats_round(shards, text)
@@ -442,6 +468,17 @@ def why_different(single: list[Hit], other: list[Hit]) -> str:
     """Why a top 10 is not the single index's: only the order or the cut among tied scores,
     or scores that differ."""
     return "ties" if same_scores(single, other) else "scores"
+
+
+def expansion_tie(run: QueryRun) -> bool:
+    """Whether RM3 added other words on the shards than on the single index with the same
+    weights: words of equal P(w|R) at the cut of the 10 kept, taken in another order."""
+    mine, theirs = run.single_added, run.global_added
+    return (
+        [w for w, _ in mine] != [w for w, _ in theirs]
+        and len(mine) == len(theirs)
+        and all(math.isclose(a, b, rel_tol=SAME_SCORE) for (_, a), (_, b) in zip(mine, theirs, strict=True))
+    )
 
 
 def measure(collection_path: Path, work: Path, shard_counts, query_limit: int | None, log) -> dict:
@@ -509,6 +546,18 @@ def summarise(runs: dict[str, QueryRun], judged, verbose: dict[str, bool], sizes
     summary["by_score_differences"] = Counter(
         why_different(r.single, r.by_score) for r in runs.values() if ids(r.by_score) != ids(r.single)
     )
+    differing = [r for r in runs.values() if ids(r.modes["global+feedback"]) != ids(r.single)]
+    summary["global_feedback_differences"] = {
+        "expansion ties": sum(expansion_tie(r) for r in differing),
+        "same expansion": sum(r.single_added == r.global_added for r in differing),
+        "other": sum(not expansion_tie(r) and r.single_added != r.global_added for r in differing),
+        "expansions differing (any query)": sum(
+            [w for w, _ in r.single_added] != [w for w, _ in r.global_added] for r in runs.values()
+        ),
+        "expansion ties (any query)": sum(expansion_tie(r) for r in runs.values()),
+    }
+    by_score = [r for r in runs.values() if ids(r.by_score) != ids(r.single)]
+    summary["by_score_tiered"] = sum(r.tiered for r in by_score)
     summary["expanded"] = sum(r.expanded for r in runs.values())
     summary["fallbacks"] = sum(r.fallbacks for r in runs.values())
     summary["fallbacks_per_shard_feedback"] = sum(r.fallbacks_per_shard_feedback for r in runs.values())
@@ -545,6 +594,26 @@ def render(results: dict) -> str:
 
 def pct(value: float) -> str:
     return f"{100 * value:.1f}%"
+
+
+def difference_notes(s: dict, queries: int) -> list[str]:
+    """One clause per mode: how many merged top 10s differ from the single index's, and why."""
+    local, per_shard = s["differences"]["local"], s["differences"]["global"]
+    full, by_score = s["global_feedback_differences"], s["by_score_differences"]
+    notes = [
+        f"local statistics: {sum(local.get(k, 0) for k in ('ties', 'scores'))} of {queries} "
+        f"({local.get('ties', 0)} in tied scores only)",
+        f"global statistics, per-shard feedback: {sum(per_shard.get(k, 0) for k in ('ties', 'scores'))} "
+        f"({per_shard.get('verbose', 0)} of them expanded queries; "
+        f"{s['fallbacks_per_shard_feedback']:,} expansion terms scored with shard statistics)",
+        f"global + feedback: {sum(s['differences']['global+feedback'].get(k, 0) for k in ('ties', 'scores'))} "
+        f"({full['expansion ties']} where RM3 kept other words of equal weight at its cut of 10, "
+        f"{full['same expansion']} with the same expansion, {full['other']} other; RM3 kept other words in "
+        f"{full['expansions differing (any query)']} queries, {full['expansion ties (any query)']} of them ties)",
+        f"global + feedback merged by score alone: {sum(by_score.values())} "
+        f"({s['by_score_tiered']} of them 2-5 word queries, whose all-words hits come first)",
+    ]
+    return notes
 
 
 def render_collection(entry: dict) -> list[str]:
@@ -619,21 +688,9 @@ def render_collection(entry: dict) -> list[str]:
         ),
         "",
     ]
+    lines += ["Top 10s that differ from the single index's, and why:", ""]
     for count, s in entry["shards"].items():
-        parts = []
-        for mode in MODES:
-            d = s["differences"].get(mode, {})
-            if d:
-                parts.append(
-                    f"{mode}: {d.get('ties', 0)} in tied scores only, {d.get('scores', 0)} with other scores "
-                    f"({d.get('verbose', 0)} expanded queries)"
-                )
-        lines.append(
-            f"- S={count}: differing top 10s: "
-            + ("; ".join(parts) or "none")
-            + f". {s['expanded']} queries expanded; expansion terms ranked with shard statistics "
-            f"(per-shard feedback): {s['fallbacks_per_shard_feedback']}."
-        )
+        lines.append(f"- S={count}: " + "; ".join(difference_notes(s, entry["queries"])) + ".")
     lines.append("")
     return lines
 

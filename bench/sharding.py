@@ -13,7 +13,11 @@ the merged top 10 compare with the single index's?
   index is the one ``searchkit eval`` builds: ``build_index([corpus.jsonl], DIR)``. A shard is
   a JSON Lines file holding the corpus lines whose ``_id`` hashes to it (``zlib.crc32`` of the
   id, modulo S: deterministic, and every page goes whole to one shard, an article with any
-  comments it carries), built the same way. The lines are copied byte for byte.
+  comments it carries), built the same way. The lines are copied byte for byte. With
+  ``--comments SEED`` each document first becomes a page with reader comments (those
+  bench/realtext.py writes under it, read back by searchkit's scraped-page reader, kept as the
+  record's ``comments``): comments are documents too, in N and in the comment field's
+  statistics, and a hit may be a comment (unjudged, so it gains nothing in nDCG).
 - **Queries**: every judged query (``qrels/test.tsv``), the ones ``searchkit eval`` runs;
   nDCG@10 is :func:`searchkit.evaluation.ndcg_at_k`.
 - **single**: ``Index.ranking(query, limit=10)`` on the single index.
@@ -67,6 +71,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import shutil
 import statistics
 import sys
@@ -129,6 +134,30 @@ def write_shards(corpus: Path, folder: Path, shards: int) -> list[Path]:
         for out in outs:
             out.close()
     return paths
+
+
+def with_comments(corpus: Path, target: Path, seed: int) -> Path:
+    """The corpus as pages with reader comments: each record gets the comments bench/realtext.py
+    writes under its page (bench/generate.py's, 5% of their words drawn from the document's),
+    read back with searchkit's scraped-page reader, as a JSON Lines ``comments`` list."""
+    import generate
+    import realtext
+
+    from searchkit import parse_scraped
+
+    tables = generate.tables()
+    used: set = set()
+    tail_bits = bytearray(tables.n_ranks // 8 + 1)
+    with open(target, "w", encoding="utf-8") as out:
+        for doc_id, title, text in realtext.beir_records(corpus):
+            rng = random.Random(f"searchkit-realtext:{seed}:{doc_id}")
+            page, _ = realtext.page_text(title, text, rng, tables, used, tail_bits)
+            written = [
+                {"author": c.author, "text": c.text, "date": c.date.isoformat() if c.date else None}
+                for c in parse_scraped(page, "page").comments
+            ]
+            out.write(json.dumps({"_id": doc_id, "title": title, "text": text, "comments": written}) + "\n")
+    return target
 
 
 # --------------------------------------------------------------------------- statistics
@@ -481,26 +510,35 @@ def expansion_tie(run: QueryRun) -> bool:
     )
 
 
-def measure(collection_path: Path, work: Path, shard_counts, query_limit: int | None, log) -> dict:
+def measure(
+    collection_path: Path, work: Path, shard_counts, query_limit: int | None, log, comments: int | None = None
+) -> dict:
+    """Build the single index and the shards of each count, run every query; the summaries.
+    ``comments``: the seed of generated comments under each document (None: the corpus as it is)."""
     judged = load_collection(collection_path)
     queries = list(judged.queries.items())[:query_limit]
-    name = run.section_key(collection_path.name)
+    name = run.section_key(collection_path.name) + ("-comments" if comments is not None else "")
     folder = work / f"sharding-{name}"
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     started = time.perf_counter()
+    corpus = judged.corpus
+    if comments is not None:
+        log(f"{name}: writing the pages with generated comments ...")
+        corpus = with_comments(judged.corpus, folder / "corpus.jsonl", comments)
     log(f"{name}: building the single index ...")
-    build_index([str(judged.corpus)], folder / "single")
+    report = build_index([str(corpus)], folder / "single")
     single = Shard(folder / "single")
     out = {"name": name, "path": str(collection_path), "queries": len(queries), "shards": {}}
     out["documents"] = single.own.documents
+    out["pages"], out["comments"] = report.articles, report.comments
     verbose = {q: parse_query(text, single.state.searcher.schema).verbose for q, text in queries}
     tiered = {q: parse_query(text, single.state.searcher.schema).tiered for q, text in queries}
     out["verbose_queries"], out["tiered_queries"] = sum(verbose.values()), sum(tiered.values())
     for count in shard_counts:
         log(f"{name}: {count} shards: building ...")
-        paths = write_shards(judged.corpus, folder / f"s{count}", count)
+        paths = write_shards(corpus, folder / f"s{count}", count)
         for number, path in enumerate(paths):
             build_index([str(path)], folder / f"s{count}" / f"index{number}")
         shards = [Shard(folder / f"s{count}" / f"index{number}") for number in range(count)]
@@ -618,7 +656,8 @@ def difference_notes(s: dict, queries: int) -> list[str]:
 
 def render_collection(entry: dict) -> list[str]:
     lines = [
-        f"### {entry['name']}: {entry['documents']:,} documents, {entry['queries']} judged queries "
+        f"### {entry['name']}: {entry['pages']:,} pages with {entry['comments']:,} comments, "
+        f"{entry['queries']} judged queries "
         f"({entry['verbose_queries']} expanded by RM3 feedback, {entry['tiered_queries']} of 2-5 words)",
         "",
     ]
@@ -709,6 +748,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=run.DEFAULT_WORK, help="indexes and results [bench/out]")
     parser.add_argument("--queries", type=int, default=None, help="run only the first N judged queries")
     parser.add_argument("--output", type=Path, default=None, help="also write the markdown to this file")
+    parser.add_argument(
+        "--comments",
+        type=int,
+        metavar="SEED",
+        default=None,
+        help="give each document generated comments (bench/realtext.py's, this seed) before sharding",
+    )
     args = parser.parse_args(argv)
     if any(count < 1 for count in args.shards):
         parser.error("--shards must be 1 or more")
@@ -731,7 +777,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         for path in collections:
-            results["collections"].append(measure(path.resolve(), work, args.shards, args.queries, log))
+            results["collections"].append(measure(path.resolve(), work, args.shards, args.queries, log, args.comments))
     except SearchkitError as exc:
         print(f"sharding: {exc}", file=sys.stderr)
         return 2

@@ -600,7 +600,12 @@ def summarise(runs: dict[str, QueryRun], judged, verbose: dict[str, bool], sizes
         ),
         "expansion ties (any query)": sum(expansion_tie(r) for r in runs.values()),
     }
-    by_score = [r for r in runs.values() if ids(r.by_score) != ids(r.single)]
+    by_score = [
+        r
+        for r in runs.values()
+        if ids(r.by_score) != ids(r.single) and ids(r.modes["global+feedback"]) == ids(r.single)
+    ]
+    summary["by_score_more"] = len(by_score)
     summary["by_score_tiered"] = sum(r.tiered for r in by_score)
     summary["expanded"] = sum(r.expanded for r in runs.values())
     summary["fallbacks"] = sum(r.fallbacks for r in runs.values())
@@ -640,30 +645,38 @@ def pct(value: float) -> str:
     return f"{100 * value:.1f}%"
 
 
-def difference_notes(s: dict, queries: int) -> list[str]:
+def difference_notes(s: dict, entry: dict) -> list[str]:
     """One clause per mode: how many merged top 10s differ from the single index's, and why."""
-    local, per_shard = s["differences"]["local"], s["differences"]["global"]
-    full, by_score = s["global_feedback_differences"], s["by_score_differences"]
-    notes = [
-        f"local statistics: {sum(local.get(k, 0) for k in ('ties', 'scores'))} of {queries} "
-        f"({local.get('ties', 0)} in tied scores only)",
-        f"global statistics, per-shard feedback: {sum(per_shard.get(k, 0) for k in ('ties', 'scores'))} "
-        f"({per_shard.get('verbose', 0)} of them expanded queries; "
-        f"{s['fallbacks_per_shard_feedback']:,} expansion terms scored with shard statistics)",
-        f"global + feedback: {sum(s['differences']['global+feedback'].get(k, 0) for k in ('ties', 'scores'))} "
-        f"({full['expansion ties']} where RM3 kept other words of equal weight at its cut of 10, "
-        f"{full['same expansion']} with the same expansion, {full['other']} other; RM3 kept other words in "
-        f"{full['expansions differing (any query)']} queries, {full['expansion ties (any query)']} of them ties)",
-        f"global + feedback merged by score alone: {sum(by_score.values())} "
-        f"({s['by_score_tiered']} of them 2-5 word queries, whose all-words hits come first)",
+    queries, long, short = entry["queries"], entry["verbose_queries"], entry["queries"] - entry["verbose_queries"]
+
+    def split(mode: str) -> str:
+        d = s["differences"][mode]
+        total = d.get("ties", 0) + d.get("scores", 0)
+        return (
+            f"{total} of {queries} ({d.get('verbose', 0)} of the {long} expanded queries, "
+            f"{total - d.get('verbose', 0)} of the {short} others; {d.get('ties', 0)} in tied scores only)"
+        )
+
+    full = s["global_feedback_differences"]
+    return [
+        f"local statistics: {split('local')}",
+        f"global statistics, per-shard feedback: {split('global')}; "
+        f"{s['fallbacks_per_shard_feedback']:,} expansion terms were scored with shard statistics",
+        f"global + feedback: {split('global+feedback')}: {full['expansion ties']} where RM3 kept other words "
+        f"of the same weight at its cut of 10 (a tie in P(w|R), broken by the order words come out of the "
+        f"index), {full['same expansion']} with the same expansion, {full['other']} other (RM3 kept other words "
+        f"in {full['expansions differing (any query)']} queries, {full['expansion ties (any query)']} of them "
+        "such ties)",
+        f"global + feedback merged by score alone: {s['by_score_more']} more, "
+        f"{s['by_score_tiered']} of them 2-5 word queries (whose hits with every word come first)",
     ]
-    return notes
 
 
 def render_collection(entry: dict) -> list[str]:
     lines = [
-        f"### {entry['name']}: {entry['pages']:,} pages with {entry['comments']:,} comments, "
-        f"{entry['queries']} judged queries "
+        f"### {entry['name']}: {entry['pages']:,} pages"
+        + (f" with {entry['comments']:,} comments" if entry["comments"] else " (no comments)")
+        + f", {entry['queries']} judged queries "
         f"({entry['verbose_queries']} expanded by RM3 feedback, {entry['tiered_queries']} of 2-5 words)",
         "",
     ]
@@ -736,7 +749,7 @@ def render_collection(entry: dict) -> list[str]:
     ]
     lines += ["Top 10s that differ from the single index's, and why:", ""]
     for count, s in entry["shards"].items():
-        lines.append(f"- S={count}: " + "; ".join(difference_notes(s, entry["queries"])) + ".")
+        lines.append(f"- S={count}: " + "; ".join(difference_notes(s, entry)) + ".")
     lines.append("")
     return lines
 

@@ -4,7 +4,7 @@
 Usage::
 
     python bench/sharding.py [--collection ../shared/eval/scifact ...] [--shards 2 4 8]
-                             [--work bench/out] [--queries N] [--output FILE]
+                             [--work bench/out] [--queries N] [--comments SEED] [--output FILE]
 
 The question (issue 14, the step after one machine): if the index is cut into S shards, how does
 the merged top 10 compare with the single index's?
@@ -556,20 +556,22 @@ def measure(
         finally:
             for shard in shards:
                 shard.close()
-        out["shards"][count] = summarise(runs, judged, verbose, [shard.own.documents for shard in shards])
+        out["shards"][count] = summarise(runs, judged, verbose)
         out["shards"][count]["sizes"] = [shard.own.documents for shard in shards]
     single.close()
     out["seconds"] = time.perf_counter() - started
     return out
 
 
-def summarise(runs: dict[str, QueryRun], judged, verbose: dict[str, bool], sizes) -> dict:
+def summarise(runs: dict[str, QueryRun], judged, verbose: dict[str, bool]) -> dict:
+    """nDCG@10, agreement with the single index and why it fails, times: the figures of one S."""
     first = next(iter(runs.values()))
     summary: dict = {
         "ndcg": {"single": statistics.fmean(ndcg_at_k(ids(r.single), judged.qrels[q], 10) for q, r in runs.items())},
         "identical": {},
         "overlap": {},
         "differences": {},
+        "examples": {},
     }
     for mode in MODES:
         summary["ndcg"][mode] = statistics.fmean(
@@ -584,7 +586,6 @@ def summarise(runs: dict[str, QueryRun], judged, verbose: dict[str, bool], sizes
                 reasons[why_different(r.single, r.modes[mode])] += 1
                 reasons["verbose" if verbose[q] else "short"] += 1
         summary["differences"][mode] = dict(reasons)
-        summary["examples"] = summary.get("examples", {})
         summary["examples"][mode] = [q for q, r in runs.items() if ids(r.modes[mode]) != ids(r.single)][:5]
     summary["identical"]["by score alone"] = sum(ids(r.by_score) == ids(r.single) for r in runs.values()) / len(runs)
     summary["by_score_differences"] = Counter(

@@ -6,7 +6,7 @@ the same build sent to a LocalCluster of as many single-threaded worker processe
 
 Each run builds a fresh index of the whole input (``rebuild``), in a temporary folder. The
 cluster is started once and warmed up by one build that is not counted (its workers import
-searchkit then); a local build starts its worker processes every run, as ``searchkit index``
+searchkit then), then the round trip of one empty task is timed 200 times; a local build starts its worker processes every run, as ``searchkit index``
 does. Prints one line per input: median seconds of each executor, the batches, and the
 difference per batch, then the median of each phase of the build (planning, reading,
 committing: :attr:`searchkit.IndexReport.phases`). Needs ``pip install "searchkit[dask]"``.
@@ -43,6 +43,25 @@ def median_phases(runs: list[tuple[float, dict]]) -> str:
     return ", ".join(f"{name} {statistics.median(phases[name] for _, phases in runs):.2f} s" for name in names)
 
 
+def round_trip(address: str, tasks: int = 200) -> str:
+    """Median and p95 of one empty task's round trip through the scheduler (the floor of any
+    request a coordinator would send to workers through Dask)."""
+    from distributed import Client
+
+    seconds = []
+    with Client(address) as client:
+        for number in range(tasks):
+            started = time.perf_counter()
+            client.submit(_nothing, number, pure=False).result()
+            seconds.append(time.perf_counter() - started)
+    seconds.sort()
+    return f"median {1000 * statistics.median(seconds):.1f} ms, p95 {1000 * seconds[int(0.95 * len(seconds))]:.1f} ms"
+
+
+def _nothing(number: int) -> int:
+    return number
+
+
 def batch_count(paths: list[str], jobs: int) -> int:
     files = [p for path in paths for p in ([Path(path)] if Path(path).is_file() else Path(path).rglob("*"))]
     todo = [(None, {"size": p.stat().st_size}, False) for p in files if p.is_file()]
@@ -67,6 +86,7 @@ def main() -> None:
         address = cluster.scheduler_address
         first = timed_builds(args.inputs[:1], 1, dask=address)[0]
         print(f"cluster warm-up build (workers import searchkit): {first:.2f} s")
+        print(f"one tiny task, submitted and its result back: {round_trip(address)}")
         for path in args.inputs:
             local_runs = timed_reports([path], args.runs, jobs=args.workers)
             remote_runs = timed_reports([path], args.runs, dask=address)

@@ -6,10 +6,11 @@ the same build sent to a LocalCluster of as many single-threaded worker processe
 
 Each run builds a fresh index of the whole input (``rebuild``), in a temporary folder. The
 cluster is started once and warmed up by one build that is not counted (its workers import
-searchkit then), then the round trip of one empty task is timed 200 times; a local build starts its worker processes every run, as ``searchkit index``
-does. Prints one line per input: median seconds of each executor, the batches, and the
-difference per batch, then the median of each phase of the build (planning, reading,
-committing: :attr:`searchkit.IndexReport.phases`). Needs ``pip install "searchkit[dask]"``.
+searchkit then), then the round trip of one empty task is timed 200 times; a local build
+starts its worker processes every run, as ``searchkit index`` does. Prints one line per
+input: median seconds of each executor, the batches, and the difference per batch, then the
+median of each phase of the build (planning, reading, committing:
+:attr:`searchkit.IndexReport.phases`). Needs ``pip install "searchkit[dask]"``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ is relevant and adds the words they share::
     qw'(w)   = ORIGINAL_WEIGHT * qw(w) + (1 - ORIGINAL_WEIGHT) * |q| * P(w | R)
 
 where only the :data:`FEEDBACK_TERMS` most likely words of ``P(w | R)`` are
-kept and renormalised, ``|q|`` is the sum of the query's own weights (so the
+kept and renormalised (words of equal weight at the cut are taken in
+alphabetical order, so that the expansion does not depend on how the index
+is cut into segments or shards), ``|q|`` is the sum of the query's own weights (so the
 two parts keep the query's scale) and function words are never added. The
 expanded query only re-ranks the documents the query matched: it changes no
 count and lets in no document that holds none of the user's words.
@@ -23,6 +25,7 @@ the measurements on SciFact and CISI.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from dataclasses import replace
@@ -36,6 +39,8 @@ from .scoring import BM25F, ScoringTerm, top_documents
 FEEDBACK_DOCUMENTS = 10
 FEEDBACK_TERMS = 10
 ORIGINAL_WEIGHT = 0.8
+WEIGHT_DIGITS = 12
+"""Decimals of P(w | R) compared when choosing words: sums taken in another order differ past them."""
 
 
 def expand(scorer: BM25F, query: list[ScoringTerm], candidates: np.ndarray, scores: np.ndarray):
@@ -55,7 +60,7 @@ def expand(scorer: BM25F, query: list[ScoringTerm], candidates: np.ndarray, scor
     )
     for word in QUERY_STOP_TERMS.intersection(relevance):
         del relevance[word]
-    chosen = relevance.most_common(FEEDBACK_TERMS)
+    chosen = heapq.nsmallest(FEEDBACK_TERMS, relevance.items(), key=_by_weight_then_word)
     total = sum(weight for _, weight in chosen)
     if not total:
         return query
@@ -63,3 +68,8 @@ def expand(scorer: BM25F, query: list[ScoringTerm], candidates: np.ndarray, scor
     added = {word: (1 - ORIGINAL_WEIGHT) * size * weight / total for word, weight in chosen}
     expanded = [replace(term, weight=ORIGINAL_WEIGHT * term.weight + added.pop(term.text, 0.0)) for term in query]
     return expanded + [ScoringTerm(word, f.TEXT_FIELDS, weight) for word, weight in added.items()]
+
+
+def _by_weight_then_word(item: tuple[str, float]) -> tuple[float, str]:
+    word, weight = item
+    return -round(weight, WEIGHT_DIGITS), word

@@ -64,6 +64,8 @@ TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 FEEDBACK_DOCUMENTS = 10
 FEEDBACK_TERMS = 10
 ORIGINAL_WEIGHT = 0.8
+WEIGHT_DIGITS = 12
+"""Words of equal P(w|R) to this many decimals are chosen in alphabetical order."""
 MAX_UNITS = 5
 """Two to this many units make a query tiered."""
 
@@ -293,7 +295,7 @@ class Reference:
             for word, count in counts.items():
                 if word not in QUERY_STOP_TERMS:
                     relevance[word] = relevance.get(word, 0.0) + weight * count
-        ordered = sorted(relevance.items(), key=lambda item: -item[1])
+        ordered = sorted(relevance.items(), key=lambda item: (-round(item[1], WEIGHT_DIGITS), item[0]))
         chosen = ordered[:FEEDBACK_TERMS]
         tie = len(ordered) > FEEDBACK_TERMS and math.isclose(
             ordered[FEEDBACK_TERMS - 1][1], ordered[FEEDBACK_TERMS][1], rel_tol=1e-9

@@ -136,3 +136,24 @@ def test_feedback_adds_words_of_the_best_documents(tiny):
 def test_quotes_around_one_word_are_plain_words():
     assert parse_query('During the "training" phase', SCHEMA).terms == ["dure", "train", "phase"]
     assert parse_query('a "linguistic filter" here', SCHEMA).terms is None  # a phrase of two words is a phrase
+
+
+def test_feedback_words_of_equal_weight_are_chosen_alphabetically_whatever_the_segments(tmp_path):
+    # Two feedback documents of equal score and length, in two segments (two runs), each with
+    # six words of its own: twelve words of equal P(w|R) compete for nine places after the
+    # query word. The later segment's words sort first, so the index's own order would pick the
+    # earlier segment's; the choice must be the alphabetical one either way.
+    first = {"id": "z", "title": "Kestrel", "text": "Kestrel zorvat yulmek xandro wepsil vorrin tumbek."}
+    second = {"id": "a", "title": "Kestrel", "text": "Kestrel abrend bolvik cadrum dovlen erpath fumbro."}
+    (tmp_path / "one.jsonl").write_text(json.dumps(first), encoding="utf-8")
+    build_index([tmp_path / "one.jsonl"], tmp_path / "ix")
+    (tmp_path / "two.jsonl").write_text(json.dumps(second), encoding="utf-8")
+    build_index([tmp_path / "one.jsonl", tmp_path / "two.jsonl"], tmp_path / "ix")
+    with open_index(tmp_path / "ix") as index:
+        assert len(index.searcher().reader().leaf_readers()) == 2
+        scorer = scorer_of(index.searcher_state())
+        query = [ScoringTerm(text) for text in terms("kestrel")]
+        candidates = scorer.frequencies(query[0].text, TEXT_FIELDS)[0]
+        expanded = [term.text for term in expand(scorer, query, candidates, scorer.scores(query))]
+    words = sorted(terms("zorvat yulmek xandro wepsil vorrin tumbek abrend bolvik cadrum dovlen erpath fumbro"))
+    assert expanded == [query[0].text, *words[:9]]

@@ -108,6 +108,21 @@ def segment_files_not_live(index_path: Path) -> list[str]:
     return sorted(name for name in os.listdir(index_path) if (m := pattern.fullmatch(name)) and m.group(1) not in live)
 
 
+def index_files(index: Path) -> dict[str, int]:
+    """Each file in the index folder, with its modification time (ns)."""
+    return {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)}
+
+
+def built_then_every_file_edited(corpus: Path, index: Path) -> dict[str, int]:
+    """Build ``index`` locally, then append a line to every page of ``corpus`` (so that a
+    rerun reads them all); returns :func:`index_files` as the build left them."""
+    build_index([corpus], index, jobs=1)
+    before = index_files(index)
+    for path in sorted(corpus.rglob("*.txt")):
+        path.write_text(path.read_text(encoding="utf-8") + "\n\nLate addition.\n", encoding="utf-8")
+    return before
+
+
 def test_the_cluster_builds_the_index_a_local_build_builds(cluster, corpus_copy, tmp_path):
     local, remote = tmp_path / "local", tmp_path / "remote"
     local_report = build_index([corpus_copy], local, jobs=2)
@@ -206,7 +221,7 @@ def test_a_worker_killed_mid_batch_is_retried_and_its_files_never_reach_the_inde
 def test_a_dead_scheduler_address_is_one_line_and_exit_2(corpus_copy, tmp_path, monkeypatch):
     index = tmp_path / "ix"
     build_index([corpus_copy], index, jobs=1)
-    before = {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)}
+    before = index_files(index)
     (corpus_copy / "politics" / "new.txt").write_text(
         (corpus_copy / "politics" / os.listdir(corpus_copy / "politics")[0]).read_text(encoding="utf-8"),
         encoding="utf-8",
@@ -222,14 +237,14 @@ def test_a_dead_scheduler_address_is_one_line_and_exit_2(corpus_copy, tmp_path, 
         f"{dead} after 1 s) (check the address, or start one with `dask scheduler`)"
     )
     assert result.stdout == ""
-    assert {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)} == before
+    assert index_files(index) == before
 
 
 @pytest.mark.filterwarnings("ignore:Port .* is already in use")  # the module's cluster holds the default one
 def test_a_cluster_that_goes_away_mid_build_fails_in_one_line_and_changes_nothing(corpus_copy, tmp_path, monkeypatch):
     index = tmp_path / "ix"
     build_index([corpus_copy], index, jobs=1)
-    before = {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)}
+    before = index_files(index)
     expected = answers(index)
     for path in sorted(corpus_copy.rglob("*.txt"))[:10]:
         path.write_text(path.read_text(encoding="utf-8") + "\n\nLate addition.\n", encoding="utf-8")
@@ -247,7 +262,7 @@ def test_a_cluster_that_goes_away_mid_build_fails_in_one_line_and_changes_nothin
     with pytest.raises(SearchkitError, match=r"the Dask cluster at .* went away during the build; nothing was changed"):
         build_index([corpus_copy], index, dask=doomed.scheduler_address, progress=close_the_cluster)
     assert closed
-    assert {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)} == before
+    assert index_files(index) == before
     assert answers(index) == expected
 
 
@@ -318,10 +333,7 @@ def test_a_batch_that_keeps_failing_is_retried_then_one_error_and_changes_nothin
     cluster, corpus_copy, tmp_path, monkeypatch
 ):
     index = tmp_path / "ix"
-    build_index([corpus_copy], index, jobs=1)
-    before = {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)}
-    for path in sorted(corpus_copy.rglob("*.txt")):
-        path.write_text(path.read_text(encoding="utf-8") + "\n\nLate addition.\n", encoding="utf-8")
+    before = built_then_every_file_edited(corpus_copy, index)
     monkeypatch.setattr(dask_executor, "_run_batch", _fails_writing)
     with pytest.raises(SearchkitError) as failed:
         build_index([corpus_copy], index, dask=cluster.scheduler_address)
@@ -330,7 +342,7 @@ def test_a_batch_that_keeps_failing_is_retried_then_one_error_and_changes_nothin
         "nothing was changed"
     )
     assert (tmp_path / "attempts").read_text().count("attempt") == 1 + dask_executor.RETRIES
-    assert {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)} == before
+    assert index_files(index) == before
 
 
 def _fails_fast_others_slow(folder, indexname, schema, batch, cancel_event):
@@ -368,16 +380,11 @@ def test_a_failed_build_returns_only_once_its_running_batches_have_removed_their
     cluster, corpus_copy, tmp_path, monkeypatch
 ):
     index = tmp_path / "ix"
-    build_index([corpus_copy], index, jobs=1)
-    before = {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)}
-    for path in sorted(corpus_copy.rglob("*.txt")):
-        path.write_text(path.read_text(encoding="utf-8") + "\n\nLater still.\n", encoding="utf-8")
+    before = built_then_every_file_edited(corpus_copy, index)
     monkeypatch.setattr(dask_executor, "_run_batch", _fails_fast_others_slow)
     monkeypatch.setattr(dask_executor, "RETRIES", 0)  # the build fails while the other worker is at work
     with pytest.raises(SearchkitError, match="No space left on device"):
         build_index([corpus_copy], index, dask=cluster.scheduler_address)
-    print("raised", time.time())
-    print((tmp_path / "log").read_text() if (tmp_path / "log").exists() else "no log")
     for _ in range(100):  # for 5 s: nothing of the failed build turns up later either
-        assert {name: (index / name).stat().st_mtime_ns for name in os.listdir(index)} == before
+        assert index_files(index) == before
         time.sleep(0.05)

@@ -201,8 +201,10 @@ class DaskCluster:
             cancelled.set()
             unfinished = [future for future in futures if not future.done()]
             if unfinished and self.client.status == "running":
+                from distributed import wait
+
                 try:
-                    self._wait(unfinished, ABANDON_SECONDS)
+                    wait(unfinished, timeout=ABANDON_SECONDS)
                 except Exception:  # timed out, or the cluster went away while waiting
                     pass
             self.client.cancel([future for future in futures if not future.done()])
@@ -216,11 +218,6 @@ class DaskCluster:
         for built in results.values():
             _remove(storage, built.segments)
         _remove_unlisted_segments(storage, indexname, live_segments)
-
-    def _wait(self, futures, seconds: float) -> None:
-        from distributed import wait
-
-        wait(futures, timeout=seconds)
 
     def _explain(self, exc: BaseException, distributed, folder: str, raised: bool) -> SearchkitError:
         """The one line for a failed cluster build (``raised``: a batch raised ``exc`` past its

@@ -195,14 +195,14 @@ def build_index(
             else:
                 writer_index = _open_whoosh(folder, state)
                 fresh = False
-            report.phases["planning"] = time.perf_counter() - started  # the lock, the state, finding the files
+            _add_phase(report, "planning", started)  # the lock, the state, finding the files
             try:
                 _update(writer_index, state, files, roots, fresh, jobs, progress, report, checksum, cluster)
             finally:
                 writer_index.close()
             saving = time.perf_counter()
             state.save(folder)
-            report.phases["committing"] = report.phases.get("committing", 0.0) + time.perf_counter() - saving
+            _add_phase(report, "committing", saving)
         except BaseException as exc:
             if state is not None and state.indexname != live:
                 _remove_generation(folder, state.indexname)  # a half-written rebuild
@@ -396,8 +396,7 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=Fal
     started = time.perf_counter()
     todo, gone = _plan(state, files, roots, fresh, checksum, report)
     writer = ix.writer()  # adds no documents: it deletes, then commits the new segments
-    planned = time.perf_counter()
-    report.phases["planning"] = report.phases.get("planning", 0.0) + planned - started
+    planned = _add_phase(report, "planning", started)
     new_segments = []
     written: list[tuple[object, _FileOutcome]] = []
     try:
@@ -411,7 +410,7 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=Fal
             for outcome in batch.outcomes:
                 if _record(outcome, writer, state, fresh, report):
                     written.append((tuple(batch.segments), outcome))
-        read = time.perf_counter()
+        read = _add_phase(report, "reading", planned)
         # what the writer deletes: files gone, and every file written (also a new one: a run
         # killed after its commit but before its state was saved left documents under its id)
         replaced = set(gone) | {outcome.source.source_id for _, outcome in written}
@@ -425,8 +424,14 @@ def _update(ix, state, files, roots, fresh, jobs, progress, report, checksum=Fal
     except BaseException:
         writing.cancel(ix, writer, new_segments)
         raise
-    report.phases["reading"] = read - planned
-    report.phases["committing"] = time.perf_counter() - read
+    _add_phase(report, "committing", read)
+
+
+def _add_phase(report: IndexReport, name: str, since: float) -> float:
+    """Add the seconds since ``since`` to the report's phase ``name``; returns now."""
+    now = time.perf_counter()
+    report.phases[name] = report.phases.get(name, 0.0) + now - since
+    return now
 
 
 @dataclass
